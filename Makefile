@@ -1,0 +1,40 @@
+# `make run` and `make test` work on a fresh Debian 12 machine with Swift: they install what
+# is missing (scripts/setup.sh), build, and run.
+SWIFT ?= swift
+CONFIG ?= debug
+AFA := .build/$(CONFIG)/afa
+export AFA_DATA ?= $(CURDIR)/var
+
+.PHONY: setup build run test format lint bench-ingest bench-clip clean-data
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(SWIFT) build -c $(CONFIG) --product afa
+
+run: build
+	$(AFA) serve
+
+# Tests run against the real embedded PostgreSQL (started by the test suite itself under
+# var/test) and spawn the real `afa` binary for the crash and multi-process tests.
+test: setup lint
+	$(SWIFT) build --build-tests
+	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build --parallel
+	@AFA_DATA=$(CURDIR)/var/test $(AFA) db stop >/dev/null 2>&1 || true
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests Package.swift
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+
+bench-ingest: setup
+	bash bench/ingest/run.sh
+
+bench-clip: setup
+	bash bench/clip/run.sh
+
+clean-data:
+	-AFA_DATA=$(AFA_DATA) $(AFA) db stop
+	rm -rf var

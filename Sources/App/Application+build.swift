@@ -1,0 +1,65 @@
+import Catalog
+import Hummingbird
+import Ingest
+import Jobs
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// What the HTTP layer needs, built once by the command that starts the server.
+public struct AppDependencies: Sendable {
+    public let catalog: CatalogDatabase
+    public let store: any BlobStore
+    public let pipeline: Pipeline
+    public let metrics: MetricsRegistry
+    public let configuration: AppConfiguration
+
+    public init(
+        catalog: CatalogDatabase, store: any BlobStore, pipeline: Pipeline, metrics: MetricsRegistry,
+        configuration: AppConfiguration
+    ) {
+        self.catalog = catalog
+        self.store = store
+        self.pipeline = pipeline
+        self.metrics = metrics
+        self.configuration = configuration
+    }
+}
+
+public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    HealthController(catalog: dependencies.catalog, metrics: dependencies.metrics).addRoutes(to: router)
+
+    let api = router.group("api/v1").add(middleware: APIKeyMiddleware(keys: dependencies.catalog.apiKeys))
+    let configuration = dependencies.configuration
+    IngestController(
+        service: IngestService(
+            catalog: dependencies.catalog, store: dependencies.store, pipeline: dependencies.pipeline,
+            maxAttempts: configuration.workers.retry.maxAttempts, logger: logger),
+        catalog: dependencies.catalog, store: dependencies.store,
+        limits: .init(
+            maximumBodyBytes: configuration.maximumUploadBytes, maximumJSONBytes: configuration.maximumJSONBytes)
+    ).addRoutes(to: api)
+    ObjectsController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
+    AdminController(catalog: dependencies.catalog).addRoutes(to: api.group("admin"))
+    return router
+}
+
+/// The HTTP server plus the long-lived services that run beside it (workers, the database
+/// client); all of them stop together on SIGTERM/SIGINT.
+public func buildApplication(
+    _ dependencies: AppDependencies, services: [any Service], logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(dependencies, logger: logger),
+        configuration: .init(
+            address: .hostname(dependencies.configuration.host, port: dependencies.configuration.port),
+            serverName: "afa"),
+        services: services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+        logger: logger)
+}

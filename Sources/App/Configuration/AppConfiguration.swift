@@ -1,0 +1,64 @@
+import Foundation
+import Jobs
+
+/// Everything configurable, read from the environment (and `.env`), with the defaults of DESIGN.md.
+public struct AppConfiguration: Sendable {
+    public var host = "0.0.0.0"
+    public var port = 8000
+    public var dataRoot = URL(filePath: "var")
+    public var storagePath: URL
+    public var databaseURL: String?
+    public var workers = WorkerConfiguration()
+    public var maximumUploadBytes = 8 << 30
+    public var maximumJSONBytes = 64 << 20
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(environment: [String: String]) throws {
+        func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let text = environment[name], !text.isEmpty else { return value }
+            guard let parsed = Int(text), range.contains(parsed) else {
+                throw Invalid(description: "\(name)=\(text) is not a whole number in \(range)")
+            }
+            return parsed
+        }
+        host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? host
+        port = try integer("PORT", default: port, range: 0...65535)
+        dataRoot = URL(filePath: environment["AFA_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "var").standardizedFileURL
+        let backend = environment["STORAGE_BACKEND"] ?? "fs://"
+        guard backend.isEmpty || backend == "fs://" else {
+            throw Invalid(
+                description: "STORAGE_BACKEND=\(backend): this build stores blobs on the filesystem only (fs://)")
+        }
+        storagePath =
+            environment["STORAGE_PATH"].flatMap { $0.isEmpty ? nil : URL(filePath: $0) }
+            ?? dataRoot.appending(path: "blobs")
+        databaseURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        workers.concurrency = try integer("WORKER_THREADS", default: 4, range: 0...256)
+        workers.lease = .seconds(try integer("JOB_LEASE_SECONDS", default: 60, range: 1...86_400))
+        workers.pollInterval = .milliseconds(try integer("JOB_POLL_MS", default: 2000, range: 10...600_000))
+        workers.retry.maxAttempts = try integer("JOB_MAX_ATTEMPTS", default: 5, range: 1...100)
+        workers.retry.baseDelay = .milliseconds(try integer("JOB_RETRY_BASE_MS", default: 2000, range: 0...3_600_000))
+        maximumUploadBytes = try integer("MAX_UPLOAD_BYTES", default: maximumUploadBytes, range: 1...(1 << 50))
+        maximumJSONBytes = try integer("MAX_JSON_BYTES", default: maximumJSONBytes, range: 1...(1 << 32))
+    }
+
+    /// The process environment, with `.env` in the working directory filling in what is unset.
+    public static func processEnvironment() -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        guard let text = try? String(contentsOfFile: ".env", encoding: .utf8) else { return environment }
+        for line in text.split(whereSeparator: \.isNewline) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") else { continue }
+            let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.first == value.last, value.first == "\"" || value.first == "'" {
+                value = String(value.dropFirst().dropLast())
+            }
+            if environment[key] == nil { environment[key] = value }
+        }
+        return environment
+    }
+}

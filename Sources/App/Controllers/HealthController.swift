@@ -1,0 +1,40 @@
+import Catalog
+import Hummingbird
+import NIOCore
+import Prometheus
+
+/// `/healthz` (the process answers), `/readyz` (the catalog answers and its schema is current)
+/// and `/metrics` (Prometheus text). None needs a key: they carry no user data.
+struct HealthController {
+    let catalog: CatalogDatabase
+    let metrics: MetricsRegistry
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("healthz") { _, _ in ["status": "ok"] }
+        router.get("readyz", use: ready)
+        router.get("metrics", use: scrape)
+    }
+
+    @Sendable func ready(
+        _ request: Request, context: AppRequestContext
+    ) async throws -> EditedResponse<[String: String]> {
+        guard await catalog.ping() else {
+            return EditedResponse(status: .serviceUnavailable, response: ["status": "database unreachable"])
+        }
+        let pending = try await catalog.migrator.pendingVersions()
+        guard pending.isEmpty else {
+            return EditedResponse(
+                status: .serviceUnavailable, response: ["status": "migrations pending: \(pending)"])
+        }
+        return EditedResponse(status: .ok, response: ["status": "ready"])
+    }
+
+    @Sendable func scrape(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let counts = try? await catalog.jobs.countsByState() { metrics.recordQueueDepth(counts) }
+        var buffer: [UInt8] = []
+        metrics.registry.emit(into: &buffer)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+}

@@ -1,0 +1,93 @@
+import Catalog
+import Foundation
+import Hummingbird
+import Ingest
+import Storage
+
+/// `POST /api/v1/ingest` and `GET /api/v1/ingest/{jobId}/status`.
+struct IngestController {
+    let service: IngestService
+    let catalog: CatalogDatabase
+    let store: any BlobStore
+    let limits: IngestRequestReader.Limits
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("ingest", use: ingest)
+        group.get("ingest/{jobId}/status", use: status)
+    }
+
+    struct Accepted: ResponseEncodable {
+        let job_id: String
+        let system_ids: [String]
+        let status: String
+    }
+
+    @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
+        let principal = try context.requirePrincipal()
+        let body = try await IngestRequestReader(store: store, limits: limits).read(request)
+        let owner = try resolveOwner(requested: body.owner, principal: principal, items: body.items)
+        do {
+            let receipt = try await service.accept(
+                IngestBatch(owner: owner, comments: body.comments, items: body.items),
+                actor: "key:\(principal.keyID.uuidString.lowercased())")
+            return EditedResponse(
+                status: .accepted,
+                response: Accepted(
+                    job_id: receipt.requestID.uuidString.lowercased(),
+                    system_ids: receipt.assetIDs.map { $0.uuidString.lowercased() }, status: "accepted"))
+        } catch let rejection as IngestRejection {
+            let status: HTTPResponse.Status =
+                rejection.code == .unsupportedMediaType ? .unsupportedMediaType : .badRequest
+            throw APIError(status, code: rejection.code.rawValue, rejection.message)
+        }
+    }
+
+    /// A user key always ingests as its own owner; only an admin may name another.
+    private func resolveOwner(requested: String?, principal: Principal, items: [IngestItem]) throws -> String {
+        guard let requested, !requested.isEmpty, requested != principal.owner else { return principal.owner }
+        guard principal.isAdmin else {
+            for case .file(let blob, _, _) in items { Task { await store.discard(blob) } }
+            throw APIError(.forbidden, code: "forbidden", "only an admin key may ingest for another owner")
+        }
+        guard requested.count <= 200 else { throw APIError.badRequest("invalid_field", "owner is too long") }
+        return requested
+    }
+
+    struct StatusResponse: ResponseEncodable {
+        struct Progress: Codable {
+            let queued: Int
+            let processing: Int
+            let done: Int
+            let failed: Int
+        }
+        struct Item: Codable {
+            let system_id: String
+            let stage: String?
+            let state: String
+            let error: String?
+        }
+        let job_id: String
+        let status: String
+        let progress: Progress
+        let items: [Item]
+    }
+
+    @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> StatusResponse {
+        let principal = try context.requirePrincipal()
+        guard let id = context.parameters.get("jobId").flatMap(UUID.init(uuidString:)),
+            let status = try await catalog.ingests.status(of: id),
+            principal.isAdmin || status.owner == principal.owner
+        else { throw APIError.notFound("ingest job") }
+        let states = status.items.map(\.state)
+        return StatusResponse(
+            job_id: id.uuidString.lowercased(), status: status.overall.rawValue,
+            progress: .init(
+                queued: states.count { $0 == .queued }, processing: states.count { $0 == .processing },
+                done: states.count { $0 == .done }, failed: states.count { $0 == .failed }),
+            items: status.items.map {
+                .init(
+                    system_id: $0.assetID.uuidString.lowercased(), stage: $0.stage, state: $0.state.rawValue,
+                    error: $0.error)
+            })
+    }
+}

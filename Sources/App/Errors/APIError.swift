@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Every error a client sees: a status and `{"error":{"code","message"}}`.
+public struct APIError: HTTPResponseError, CustomStringConvertible {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try JSONEncoder().encode(ErrorEnvelope(error: .init(code: code, message: message)))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension APIError {
+    static func badRequest(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code: code, message) }
+    static func notFound(_ what: String) -> APIError { APIError(.notFound, code: "not_found", "\(what) not found") }
+    static let unauthorized = APIError(
+        .unauthorized, code: "unauthorized", "a valid API key is required: send `Authorization: Bearer <key>`")
+    static let forbidden = APIError(.forbidden, code: "forbidden", "this API key may not do that")
+    static func payloadTooLarge(limit: Int) -> APIError {
+        APIError(
+            .contentTooLarge, code: "payload_too_large", "the request body is larger than the limit of \(limit) bytes")
+    }
+}
+
+/// The JSON shape of every error response.
+struct ErrorEnvelope: Codable {
+    struct Body: Codable {
+        let code: String
+        let message: String
+    }
+    let error: Body
+}

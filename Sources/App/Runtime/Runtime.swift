@@ -1,0 +1,98 @@
+import Catalog
+import Foundation
+import Hummingbird
+import Ingest
+import Jobs
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Storage
+
+/// Starts what a command needs: the catalog (embedded or external), migrations, the blob store,
+/// the workers and the HTTP server. `afa` commands call in here and do nothing else.
+public enum Runtime {
+    /// Runs `body` with a migrated catalog, then releases it (and the embedded server if this
+    /// process started it and nobody else uses it).
+    public static func withCatalog<T: Sendable>(
+        _ configuration: AppConfiguration, environment: [String: String], logger: Logger,
+        _ body: @Sendable (CatalogDatabase, DatabaseBootstrap.Prepared) async throws -> T
+    ) async throws -> T {
+        let prepared = try await DatabaseBootstrap(
+            environment: environment, dataRoot: configuration.dataRoot, logger: logger
+        ).prepare()
+        let client = PostgresClient(configuration: prepared.configuration, backgroundLogger: logger)
+        let catalog = CatalogDatabase(client: client, logger: logger)
+        let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            do {
+                try await catalog.migrator.migrate()
+                return .success(try await body(catalog, prepared))
+            } catch let error as PSQLError {
+                return .failure(DatabaseFailure(error))
+            } catch {
+                return .failure(error)
+            }
+        }
+        await DatabaseBootstrap.shutdown(prepared, logger: logger)
+        return try result.get()
+    }
+
+    /// `afa serve`: API and workers in one process.
+    public static func serve(environment: [String: String], logger: Logger) async throws {
+        let configuration = try AppConfiguration(environment: environment)
+        let metrics = MetricsRegistry()
+        metrics.bootstrap()
+        try await withCatalog(configuration, environment: environment, logger: logger) { catalog, _ in
+            try await ensureAdminKey(catalog, configuration: configuration, logger: logger)
+            let store = try FileSystemStore(root: configuration.storagePath.path)
+            let pipeline = Pipeline.standard(store: store, maximumJSONBytes: configuration.maximumJSONBytes)
+            let workers = WorkerPool(
+                catalog: catalog, pipeline: pipeline, configuration: configuration.workers,
+                logger: logger)
+            let app = buildApplication(
+                AppDependencies(
+                    catalog: catalog, store: store, pipeline: pipeline, metrics: metrics, configuration: configuration),
+                services: configuration.workers.concurrency > 0 ? [workers] : [], logger: logger)
+            try await app.runService()
+        }
+    }
+
+    /// `afa worker`: workers only, sharing the queue with every other process on the database.
+    public static func work(environment: [String: String], logger: Logger) async throws {
+        let configuration = try AppConfiguration(environment: environment)
+        try await withCatalog(configuration, environment: environment, logger: logger) { catalog, _ in
+            let store = try FileSystemStore(root: configuration.storagePath.path)
+            let workers = WorkerPool(
+                catalog: catalog,
+                pipeline: .standard(store: store, maximumJSONBytes: configuration.maximumJSONBytes),
+                configuration: configuration.workers, logger: logger)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: workers)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            logger.info("worker started", metadata: ["concurrency": "\(configuration.workers.concurrency)"])
+            try await group.run()
+        }
+    }
+
+    /// A catalog without any admin key gets one, shown once and kept in `$AFA_DATA/admin.key` (0600).
+    static func ensureAdminKey(_ catalog: CatalogDatabase, configuration: AppConfiguration, logger: Logger) async throws
+    {
+        guard try await catalog.apiKeys.countAdmins() == 0 else { return }
+        let (key, _) = try await catalog.apiKeys.create(role: .admin, owner: "admin")
+        let file = configuration.dataRoot.appending(path: "admin.key")
+        try FileManager.default.createDirectory(at: configuration.dataRoot, withIntermediateDirectories: true)
+        FileManager.default.createFile(
+            atPath: file.path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        print(
+            """
+            ────────────────────────────────────────────────────────────────
+            First start: created an admin API key. It is shown only this once:
+              \(key)
+            It is also saved in \(file.path) (readable by you only).
+            ────────────────────────────────────────────────────────────────
+            """)
+        fflush(stdout)
+        logger.notice("created the first admin API key", metadata: ["file": "\(file.path)"])
+    }
+}

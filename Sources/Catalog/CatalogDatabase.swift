@@ -1,0 +1,32 @@
+import Logging
+import PostgresNIO
+
+/// The catalog: every table of the service, reached through one `PostgresClient`.
+/// Only this module speaks SQL.
+public struct CatalogDatabase: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public var assets: AssetRepository { AssetRepository(client: client, logger: logger) }
+    public var ingests: IngestRepository { IngestRepository(client: client, logger: logger) }
+    public var jobs: JobRepository { JobRepository(client: client, logger: logger) }
+    public var lineage: LineageLog { LineageLog(client: client, logger: logger) }
+    public var apiKeys: APIKeyRepository { APIKeyRepository(client: client, logger: logger) }
+    public var migrator: Migrator { Migrator(client: client, logger: logger) }
+    public var lineageVerifier: LineageVerifier { LineageVerifier(client: client, logger: logger) }
+
+    /// True when a trivial query answers: `/readyz`.
+    public func ping() async -> Bool {
+        do {
+            for try await _ in try await client.query("SELECT 1", logger: logger) { return true }
+            return false
+        } catch {
+            return false
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import NIOPosix
+import PostgresNIO
+
+/// Decides where the catalog lives: `DATABASE_URL` when set, otherwise the embedded server.
+public struct DatabaseBootstrap: Sendable {
+    public struct Prepared: Sendable {
+        public let configuration: PostgresClient.Configuration
+        /// Set when the embedded server is used.
+        public let embedded: EmbeddedPostgres?
+        public let running: EmbeddedPostgres.Running?
+    }
+
+    public let environment: [String: String]
+    public let dataRoot: URL
+    public let logger: Logger
+
+    public init(environment: [String: String], dataRoot: URL, logger: Logger) {
+        self.environment = environment
+        self.dataRoot = dataRoot
+        self.logger = logger
+    }
+
+    /// The name other `afa` processes see in `pg_stat_activity`; used to tell whether anyone
+    /// else still needs the embedded server before stopping it.
+    public static var applicationName: String { "afa-\(getpid())" }
+
+    public func prepare() async throws -> Prepared {
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            let configuration = try DatabaseConfiguration.fromURL(url, applicationName: Self.applicationName)
+            return Prepared(configuration: configuration, embedded: nil, running: nil)
+        }
+        let server = EmbeddedPostgres(
+            installation: try PostgresInstallation.locate(environment: environment), dataRoot: dataRoot, logger: logger)
+        let running = try await server.start()
+        try await Self.createDatabaseIfMissing(EmbeddedPostgres.databaseName, port: running.port, logger: logger)
+        let configuration = DatabaseConfiguration.embedded(
+            port: running.port, database: EmbeddedPostgres.databaseName, applicationName: Self.applicationName)
+        return Prepared(configuration: configuration, embedded: server, running: running)
+    }
+
+    /// `CREATE DATABASE` cannot run in a transaction or take bindings, so the name is checked here.
+    public static func createDatabaseIfMissing(_ name: String, port: Int, logger: Logger) async throws {
+        precondition(name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(
+                host: "127.0.0.1", port: port, username: EmbeddedPostgres.superuser, password: nil,
+                database: "postgres", tls: .disable),
+            id: 1, logger: logger)
+        defer { Task { try? await connection.close() } }
+        let rows = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger)
+        for try await _ in rows { return }
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P04" {
+            // Another process created it between our check and our CREATE: fine.
+        }
+    }
+
+    /// Stops the embedded server if this process started it and no other `afa` process uses it.
+    public static func shutdown(_ prepared: Prepared, logger: Logger) async {
+        guard let server = prepared.embedded, let running = prepared.running, running.startedHere else { return }
+        if let others = try? await otherClients(port: running.port, logger: logger), others > 0 {
+            logger.info(
+                "leaving embedded PostgreSQL running: other afa processes use it", metadata: ["count": "\(others)"])
+            return
+        }
+        do { try await server.stop() } catch { logger.error("could not stop embedded PostgreSQL: \(error)") }
+    }
+
+    private static func otherClients(port: Int, logger: Logger) async throws -> Int {
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(
+                host: "127.0.0.1", port: port, username: EmbeddedPostgres.superuser, password: nil,
+                database: "postgres", tls: .disable),
+            id: 2, logger: logger)
+        defer { Task { try? await connection.close() } }
+        let mine = applicationName
+        let rows = try await connection.query(
+            """
+            SELECT count(*)::int FROM pg_stat_activity
+            WHERE application_name LIKE 'afa-%' AND application_name <> \(mine)
+            """, logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+}
+
+/// PostgresNIO hides a server error's details from `description` in case they hold data; a
+/// command-line operator needs them, so errors that leave `Runtime` carry the full text.
+public struct DatabaseFailure: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ error: any Error) {
+        if let error = error as? PSQLError {
+            let message = error.serverInfo?[.message] ?? String(reflecting: error)
+            let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
+            description = "database error: \(message)\(detail)"
+        } else {
+            description = String(describing: error)
+        }
+    }
+}

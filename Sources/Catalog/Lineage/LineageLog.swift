@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The append-only history of each asset: one hash chain per asset.
+public struct LineageLog: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// Appends inside the caller's transaction, so the event commits with the change it records.
+    /// The per-asset advisory lock keeps the chain linear when two transactions touch one asset.
+    static func append(
+        _ event: NewLineageEvent, to assetID: UUID, on connection: PostgresConnection, logger: Logger
+    )
+        async throws
+    {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended(\(assetID.uuidString.lowercased()), 0))", logger: logger)
+        let detail = event.detail.jsonText
+        try await connection.query(
+            """
+            WITH previous AS (
+                SELECT seq, hash FROM lineage WHERE asset_id = \(assetID) ORDER BY seq DESC LIMIT 1
+            ), event AS (
+                SELECT \(assetID)::uuid AS asset_id, coalesce((SELECT seq FROM previous), 0) + 1 AS seq,
+                       clock_timestamp() AS at, \(event.actor)::text AS actor, \(event.action)::text AS action,
+                       \(detail)::jsonb AS detail, (SELECT hash FROM previous) AS prev_hash
+            )
+            INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
+            SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(unescaped: LineageHash.sqlExpression)
+            FROM event
+            """, logger: logger)
+    }
+
+    /// Appends in a transaction of its own.
+    public func append(_ event: NewLineageEvent, to assetID: UUID) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await Self.append(event, to: assetID, on: connection, logger: logger)
+        }
+    }
+
+    public func events(for assetID: UUID) async throws -> [LineageEvent] {
+        let rows = try await client.query(
+            """
+            SELECT seq, at, actor, action, detail::text, encode(hash, 'hex')
+            FROM lineage WHERE asset_id = \(assetID) ORDER BY seq
+            """, logger: logger)
+        var events: [LineageEvent] = []
+        for try await (seq, at, actor, action, detail, hash) in rows.decode(
+            (Int, Date, String, String, String, String).self)
+        {
+            events.append(
+                LineageEvent(
+                    seq: seq, at: at, actor: actor, action: action, detail: JSONValue.parse(detail), hash: hash))
+        }
+        return events
+    }
+}

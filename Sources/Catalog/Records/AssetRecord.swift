@@ -1,0 +1,52 @@
+import Foundation
+
+public enum AssetKind: String, Sendable, Codable, CaseIterable {
+    case image, video, json, other
+}
+
+/// `stored` once the bytes and the row are committed; `ready` when every stage is done.
+public enum AssetStatus: String, Sendable, Codable {
+    case stored, processing, ready, failed
+}
+
+public struct AssetRecord: Sendable, Codable, Equatable {
+    public let id: UUID
+    public let kind: AssetKind
+    public let owner: String
+    public let sha256: String
+    public let size: Int64
+    public let mediaType: String
+    public let originalFilename: String?
+    public let storageKey: String
+    public let status: AssetStatus
+    public let createdAt: Date
+    public let updatedAt: Date
+    public let metadata: JSONValue
+    public let comments: String?
+}
+
+/// What the ingest orchestrator hands over for one item of a request.
+public struct NewAsset: Sendable {
+    public let kind: AssetKind
+    public let sha256: String
+    public let size: Int64
+    public let mediaType: String
+    public let originalFilename: String?
+    public let storageKey: String
+    public let comments: String?
+    public let metadata: JSONValue
+
+    public init(
+        kind: AssetKind, sha256: String, size: Int64, mediaType: String, originalFilename: String?, storageKey: String,
+        comments: String?, metadata: JSONValue
+    ) {
+        self.kind = kind
+        self.sha256 = sha256
+        self.size = size
+        self.mediaType = mediaType
+        self.originalFilename = originalFilename
+        self.storageKey = storageKey
+        self.comments = comments
+        self.metadata = metadata
+    }
+}

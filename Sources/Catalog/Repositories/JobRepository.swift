@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The durable queue: a table claimed with `FOR UPDATE SKIP LOCKED` under expiring leases.
+public struct JobRepository: Sendable {
+    public static let channel = "afa_jobs"
+
+    let client: PostgresClient
+    let logger: Logger
+
+    static func enqueue(
+        assetID: UUID, stage: String, maxAttempts: Int, on connection: PostgresConnection, logger: Logger
+    )
+        async throws
+    {
+        try await connection.query(
+            """
+            INSERT INTO jobs (asset_id, stage, state, max_attempts) VALUES (\(assetID), \(stage), 'queued', \(maxAttempts))
+            ON CONFLICT (asset_id, stage) DO NOTHING
+            """, logger: logger)
+    }
+
+    /// Delivered when the transaction commits, so a worker never wakes before the job is visible.
+    static func notifyWorkers(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_notify(\(channel), '')", logger: logger)
+    }
+
+    /// Takes the oldest runnable job. A job whose lease expired (its worker died) is runnable
+    /// again, unless it has used all its attempts, in which case it is declared dead here.
+    public func claim(worker: String, lease: Duration) async throws -> ClaimedJob? {
+        try await client.query(
+            """
+            UPDATE jobs SET state = 'dead', lease_token = NULL, lease_until = NULL, updated_at = now(),
+                last_error = coalesce(last_error || '; ', '') || 'lease expired on the last attempt (worker lost)'
+            WHERE state = 'processing' AND lease_until < now() AND attempts >= max_attempts
+            """, logger: logger)
+        let leaseSeconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+        let rows = try await client.query(
+            """
+            UPDATE jobs SET state = 'processing', attempts = attempts + 1, lease_token = gen_random_uuid(),
+                lease_until = now() + \(leaseSeconds) * interval '1 second', leased_by = \(worker), updated_at = now()
+            WHERE id = (
+                SELECT id FROM jobs
+                WHERE (state = 'queued' AND run_after <= now()) OR (state = 'processing' AND lease_until < now())
+                ORDER BY run_after, id
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED
+            )
+            RETURNING id, asset_id, stage, attempts, max_attempts, lease_token
+            """, logger: logger)
+        for try await (id, assetID, stage, attempts, maxAttempts, token) in rows.decode(
+            (Int64, UUID, String, Int, Int, UUID).self)
+        {
+            try await client.query(
+                "UPDATE assets SET status = 'processing', updated_at = now() WHERE id = \(assetID) AND status = 'stored'",
+                logger: logger)
+            return ClaimedJob(
+                id: id, assetID: assetID, stage: stage, attempt: attempts, maxAttempts: maxAttempts, leaseToken: token)
+        }
+        return nil
+    }
+
+    /// Keeps a long-running job's lease alive; false when the lease was already lost.
+    public func extendLease(_ job: ClaimedJob, by lease: Duration) async throws -> Bool {
+        let seconds = Double(lease.components.seconds)
+        let rows = try await client.query(
+            """
+            UPDATE jobs SET lease_until = now() + \(seconds) * interval '1 second'
+            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
+            RETURNING id
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    /// Records the stage's result, its lineage event and the next stage in one transaction,
+    /// guarded by the lease token: if the lease was lost, nothing of it commits.
+    public func complete(_ job: ClaimedJob, with completion: StageCompletion, actor: String) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await Self.releaseLease(of: job, to: "done", error: nil, on: connection, logger: logger)
+            let finalStatus = completion.nextStage == nil ? "ready" : "processing"
+            try await connection.query(
+                """
+                UPDATE assets SET metadata = metadata || \(completion.metadata.jsonText)::jsonb,
+                    status = \(finalStatus), updated_at = now()
+                WHERE id = \(job.assetID)
+                """, logger: logger)
+            try await LineageLog.append(
+                NewLineageEvent(actor: actor, action: "stage.\(job.stage).done", detail: completion.lineageDetail),
+                to: job.assetID, on: connection, logger: logger)
+            if let next = completion.nextStage {
+                try await Self.enqueue(
+                    assetID: job.assetID, stage: next, maxAttempts: job.maxAttempts, on: connection, logger: logger)
+                try await Self.notifyWorkers(on: connection, logger: logger)
+            }
+        }
+    }
+
+    /// A failure. Retryable ones go back to the queue after `backoff` until attempts run out
+    /// (then `dead`); content that cannot be processed fails at once. Either way the reason is
+    /// kept on the job and, when final, on the asset's lineage.
+    public func fail(_ job: ClaimedJob, reason: String, retryable: Bool, backoff: Duration, actor: String) async throws
+    {
+        let final = !retryable || job.attempt >= job.maxAttempts
+        let state = final ? (retryable ? "dead" : "failed") : "queued"
+        try await client.withTransaction(logger: logger) { connection in
+            try await Self.releaseLease(of: job, to: state, error: reason, on: connection, logger: logger)
+            if final {
+                try await connection.query(
+                    "UPDATE assets SET status = 'failed', updated_at = now() WHERE id = \(job.assetID)", logger: logger)
+                try await LineageLog.append(
+                    NewLineageEvent(
+                        actor: actor, action: "stage.\(job.stage).\(state)",
+                        detail: ["error": .string(reason), "attempts": .number(Double(job.attempt))]),
+                    to: job.assetID, on: connection, logger: logger)
+            } else {
+                let seconds = Double(backoff.components.seconds) + Double(backoff.components.attoseconds) / 1e18
+                try await connection.query(
+                    "UPDATE jobs SET run_after = now() + \(seconds) * interval '1 second' WHERE id = \(job.id)",
+                    logger: logger)
+            }
+        }
+    }
+
+    /// Gives a job back untouched (graceful shutdown): the attempt does not count.
+    public func release(_ job: ClaimedJob) async throws {
+        try await client.query(
+            """
+            UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), lease_token = NULL,
+                lease_until = NULL, leased_by = NULL, updated_at = now()
+            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
+            """, logger: logger)
+    }
+
+    private static func releaseLease(
+        of job: ClaimedJob, to state: String, error: String?, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let rows = try await connection.query(
+            """
+            UPDATE jobs SET state = \(state), lease_token = NULL, lease_until = NULL, updated_at = now(),
+                last_error = coalesce(\(error), last_error)
+            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
+            RETURNING id
+            """, logger: logger)
+        for try await _ in rows { return }
+        throw LeaseLost(jobID: job.id)
+    }
+}

@@ -1,0 +1,99 @@
+import Catalog
+import Foundation
+import Jobs
+import Logging
+import Media
+import Metrics
+import NIOCore
+import Schema
+import Storage
+
+/// Keep first, then process: every item's bytes are durable in the blob store, and its asset
+/// row, lineage event and first job committed, before the request is answered.
+public struct IngestService: Sendable {
+    let catalog: CatalogDatabase
+    let store: any BlobStore
+    let pipeline: Pipeline
+    let maxAttempts: Int
+    let logger: Logger
+
+    public init(catalog: CatalogDatabase, store: any BlobStore, pipeline: Pipeline, maxAttempts: Int, logger: Logger) {
+        self.catalog = catalog
+        self.store = store
+        self.pipeline = pipeline
+        self.maxAttempts = maxAttempts
+        self.logger = logger
+    }
+
+    public struct Receipt: Sendable {
+        public let requestID: UUID
+        public let assetIDs: [UUID]
+    }
+
+    /// Validates every item first, so a bad part rejects the whole request before anything is kept.
+    public func accept(_ batch: IngestBatch, actor: String) async throws -> Receipt {
+        guard !batch.items.isEmpty else {
+            throw IngestRejection(.noItems, "the request holds no files[] part and no JSON document")
+        }
+        var assets: [NewAsset] = []
+        var staged: [StagedBlob] = []
+        do {
+            for item in batch.items {
+                let (blob, asset) = try await prepare(item, comments: batch.comments)
+                staged.append(blob)
+                assets.append(asset)
+            }
+        } catch {
+            for case .file(let blob, _, _) in batch.items { await store.discard(blob) }
+            for blob in staged { await store.discard(blob) }
+            throw error
+        }
+        for blob in staged { try await store.commit(blob, as: .raw(sha256: blob.sha256)) }
+        let receipt = try await catalog.ingests.record(
+            owner: batch.owner, assets: assets, firstStage: pipeline.firstStage, maxAttempts: maxAttempts, actor: actor)
+        Counter(label: "afa_ingest_items_total").increment(by: assets.count)
+        Counter(label: "afa_ingest_bytes_total").increment(by: Int(assets.reduce(0) { $0 + $1.size }))
+        return Receipt(requestID: receipt.requestID, assetIDs: receipt.assetIDs)
+    }
+
+    private func prepare(_ item: IngestItem, comments: String?) async throws -> (StagedBlob, NewAsset) {
+        switch item {
+        case .file(let blob, let part, let filename):
+            guard blob.size > 0 else {
+                throw IngestRejection(.emptyPart, "part '\(part)' (\(filename ?? "no filename")) is empty")
+            }
+            let sniffed = MediaSniffer.sniff(blob.prefix)
+            guard let kind = Catalog.AssetKind(rawValue: sniffed.kind.rawValue), kind != .other else {
+                throw IngestRejection(
+                    .unsupportedMediaType,
+                    "part '\(part)' (\(filename ?? "no filename")) is not an image, a video or a JSON document")
+            }
+            return (
+                blob, asset(for: blob, kind: kind, mediaType: sniffed.mediaType, filename: filename, comments: comments)
+            )
+        case .document(let bytes, _):
+            let blob = try await store.stage(bytes)
+            return (
+                blob, asset(for: blob, kind: .json, mediaType: "application/json", filename: nil, comments: comments)
+            )
+        }
+    }
+
+    private func asset(
+        for blob: StagedBlob, kind: Catalog.AssetKind, mediaType: String, filename: String?, comments: String?
+    )
+        -> NewAsset
+    {
+        NewAsset(
+            kind: kind, sha256: blob.sha256, size: blob.size, mediaType: mediaType,
+            originalFilename: filename.map(Self.displayName), storageKey: BlobKey.raw(sha256: blob.sha256).rawValue,
+            comments: comments, metadata: [:])
+    }
+
+    /// Filenames are kept for display only; strip control characters and cap the length.
+    static func displayName(_ filename: String) -> String {
+        String(
+            String.UnicodeScalarView(filename.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }).prefix(
+                255))
+    }
+}

@@ -1,0 +1,86 @@
+import Catalog
+import Crypto
+import Foundation
+import Jobs
+import Media
+import NIOCore
+import Schema
+import Storage
+
+/// The first stage of every asset: proves the stored bytes are the ones accepted (SHA-256),
+/// classifies them from their content, and records what can be read without decoding: the
+/// container format and dimensions for media, the shape of a JSON document.
+public struct VerifyStage: ProcessingStage {
+    public let name = "verify"
+    let store: any BlobStore
+    /// JSON documents above this size are verified by hash but not re-parsed in memory.
+    let maximumJSONBytes: Int
+
+    public init(store: any BlobStore, maximumJSONBytes: Int) {
+        self.store = store
+        self.maximumJSONBytes = maximumJSONBytes
+    }
+
+    public func process(_ asset: AssetRecord) async throws -> StageResult {
+        guard let key = BlobKey(asset.storageKey) else {
+            throw UnprocessableContent("storage key '\(asset.storageKey)' is not valid")
+        }
+        var hasher = SHA256()
+        var prefix: [UInt8] = []
+        var json = ByteBuffer()
+        let keepWhole = asset.kind == .json && asset.size <= maximumJSONBytes
+        for try await chunk in try await store.read(key, range: nil) {
+            chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+            if prefix.count < StagingWriter.prefixLength {
+                prefix.append(contentsOf: chunk.readableBytesView.prefix(StagingWriter.prefixLength - prefix.count))
+            }
+            if keepWhole { json.writeImmutableBuffer(chunk) }
+        }
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        guard digest == asset.sha256 else {
+            throw UnprocessableContent("stored bytes hash to \(digest), expected \(asset.sha256): the blob is corrupt")
+        }
+        let sniffed = MediaSniffer.sniff(prefix)
+        var metadata: [String: JSONValue] = [
+            "verified_sha256": .bool(true), "detected_kind": .string(sniffed.kind.rawValue),
+            "detected_media_type": .string(sniffed.mediaType),
+        ]
+        switch asset.kind {
+        case .json:
+            if keepWhole { metadata["json"] = try describeJSON(json) }
+        case .image, .video:
+            let header = MediaHeaderReader.read(prefix, mediaType: sniffed.mediaType)
+            metadata["media"] = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(header))
+        case .other:
+            break
+        }
+        if sniffed.kind.rawValue != asset.kind.rawValue {
+            throw UnprocessableContent("content is \(sniffed.mediaType), but was accepted as \(asset.kind.rawValue)")
+        }
+        return StageResult(metadata: .object(metadata), detail: ["sha256": .string(digest)])
+    }
+
+    private func describeJSON(_ buffer: ByteBuffer) throws -> JSONValue {
+        let shape: JSONScanner.TopLevel
+        do {
+            shape = try buffer.withUnsafeReadableBytes { try JSONScanner.scan($0) }
+        } catch let error as JSONSyntaxError {
+            throw UnprocessableContent("the document is not valid JSON: \(error)")
+        }
+        switch shape {
+        case .object:
+            let object = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
+            return [
+                "type": "object", "top_level_keys": .number(Double(object?.count ?? 0)),
+                "bytes": .number(Double(buffer.readableBytes)),
+            ]
+        case .array(let elements, _):
+            return [
+                "type": "array", "elements": .number(Double(elements.count)),
+                "bytes": .number(Double(buffer.readableBytes)),
+            ]
+        case .scalar:
+            return ["type": "scalar", "bytes": .number(Double(buffer.readableBytes))]
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Catalog
+import Foundation
+import Logging
+import Metrics
+
+/// Runs one claimed job: the stage, a lease heartbeat beside it, then completion or failure.
+struct JobRunner: Sendable {
+    let catalog: CatalogDatabase
+    let pipeline: Pipeline
+    let configuration: WorkerConfiguration
+    let worker: String
+    let logger: Logger
+
+    func run(_ job: ClaimedJob) async {
+        var logger = logger
+        logger[metadataKey: "job"] = "\(job.id)"
+        logger[metadataKey: "asset"] = "\(job.assetID)"
+        logger[metadataKey: "stage"] = "\(job.stage)"
+        let started = ContinuousClock.now
+        do {
+            guard let stage = pipeline.stage(named: job.stage) else {
+                throw UnprocessableContent("no stage named '\(job.stage)' in this build of afa")
+            }
+            guard let asset = try await catalog.assets.find(job.assetID) else {
+                throw UnprocessableContent("asset \(job.assetID) no longer exists")
+            }
+            let result = try await withLeaseHeartbeat(job) { try await stage.process(asset) }
+            let completion = StageCompletion(
+                metadata: result.metadata, lineageDetail: result.detail,
+                nextStage: pipeline.stage(after: job.stage, for: asset.kind))
+            try await catalog.jobs.complete(job, with: completion, actor: "worker:\(worker)")
+            record(job, outcome: "done", since: started)
+            logger.debug("stage done")
+        } catch is CancellationError {
+            // Shutting down hard: give the job back untouched for another worker.
+            try? await catalog.jobs.release(job)
+            logger.info("released job on shutdown")
+        } catch let error as LeaseLost {
+            record(job, outcome: "lease_lost", since: started)
+            logger.warning("\(error)")
+        } catch let error as UnprocessableContent {
+            await fail(job, reason: error.reason, retryable: false, logger: logger)
+            record(job, outcome: "failed", since: started)
+        } catch {
+            await fail(job, reason: String(describing: error), retryable: true, logger: logger)
+            record(job, outcome: "error", since: started)
+        }
+    }
+
+    private func fail(_ job: ClaimedJob, reason: String, retryable: Bool, logger: Logger) async {
+        logger.warning("stage failed", metadata: ["reason": "\(reason)", "retryable": "\(retryable)"])
+        do {
+            try await catalog.jobs.fail(
+                job, reason: reason, retryable: retryable,
+                backoff: configuration.retry.delay(afterAttempt: job.attempt), actor: "worker:\(worker)")
+        } catch {
+            // The lease will expire and the job will be retried; nothing is lost.
+            logger.error("could not record the failure: \(error)")
+        }
+    }
+
+    /// Extends the lease every third of its length while `body` runs, so long stages (a video)
+    /// are not taken over by another worker while still making progress.
+    private func withLeaseHeartbeat<T: Sendable>(
+        _ job: ClaimedJob, _ body: @Sendable @escaping () async throws -> T
+    )
+        async throws -> T
+    {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: configuration.lease / 3)
+                    guard try await catalog.jobs.extendLease(job, by: configuration.lease) else {
+                        throw LeaseLost(jobID: job.id)
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            while let value = try await group.next() {
+                if let value { return value }
+            }
+            throw CancellationError()
+        }
+    }
+
+    private func record(_ job: ClaimedJob, outcome: String, since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        Timer(label: "afa_job_duration_seconds", dimensions: [("stage", job.stage), ("outcome", outcome)])
+            .recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,23 @@
+/// A storage key. Keys are made by the service, never taken from a client: the initialiser
+/// rejects anything that could escape the store's root (`..`, absolute paths, odd characters).
+public struct BlobKey: Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init?(_ rawValue: String) {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-_./")
+        let segments = rawValue.split(separator: "/", omittingEmptySubsequences: false)
+        guard !rawValue.isEmpty, rawValue.count <= 512, rawValue.allSatisfy(allowed.contains),
+            segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." })
+        else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// Raw inputs are content addressed: `raw/ab/cd/abcd…` for a SHA-256 in lowercase hex.
+    public static func raw(sha256 hex: String) -> BlobKey {
+        precondition(hex.count == 64 && hex.allSatisfy(\.isHexDigit), "not a SHA-256: \(hex)")
+        let lower = hex.lowercased()
+        return BlobKey("raw/\(lower.prefix(2))/\(lower.dropFirst(2).prefix(2))/\(lower)")!
+    }
+
+    public var description: String { rawValue }
+}

@@ -1,0 +1,66 @@
+import NIOCore
+
+/// Where bytes live: the filesystem on one machine, S3 when many share them.
+///
+/// Uploads arrive through a local staging file (streamed, hashed on the way), and become a blob
+/// only when `commit` makes them durable under their final key in one atomic step.
+public protocol BlobStore: Sendable {
+    func makeStagingWriter() async throws -> StagingWriter
+    /// Moves staged bytes under `key`. If `key` already holds a blob, the staged copy is dropped:
+    /// keys of raw inputs are content addresses, so the bytes are the same.
+    func commit(_ staged: StagedBlob, as key: BlobKey) async throws
+    func discard(_ staged: StagedBlob) async
+    /// Streams `range` (the whole blob when nil) in chunks, pulling as the consumer reads.
+    func read(_ key: BlobKey, range: Range<Int64>?) async throws -> BlobByteSequence
+    func size(of key: BlobKey) async throws -> Int64?
+    func move(_ key: BlobKey, to destination: BlobKey) async throws
+    func delete(_ key: BlobKey) async throws
+    /// Where the blob is, for people: `file:///…` or `s3://bucket/key`.
+    func uri(for key: BlobKey) -> String
+}
+
+extension BlobStore {
+    /// Stages a small in-memory value (a JSON document), to be committed like an upload.
+    public func stage(_ bytes: ByteBuffer) async throws -> StagedBlob {
+        let writer = try await makeStagingWriter()
+        do {
+            try await writer.write(bytes)
+            return try await writer.finish()
+        } catch {
+            await writer.abandon()
+            throw error
+        }
+    }
+
+    /// Stores a small in-memory value under its content address.
+    @discardableResult
+    public func put(_ bytes: ByteBuffer) async throws -> StagedBlob {
+        let staged = try await stage(bytes)
+        try await commit(staged, as: .raw(sha256: staged.sha256))
+        return staged
+    }
+
+    /// Reads a whole (small) blob.
+    public func readAll(_ key: BlobKey, limit: Int) async throws -> ByteBuffer {
+        var result = ByteBuffer()
+        for try await var chunk in try await read(key, range: nil) {
+            guard result.readableBytes + chunk.readableBytes <= limit else { throw BlobStoreError.tooLarge(key, limit) }
+            result.writeBuffer(&chunk)
+        }
+        return result
+    }
+}
+
+public enum BlobStoreError: Error, CustomStringConvertible {
+    case notFound(BlobKey)
+    case tooLarge(BlobKey, Int)
+    case rangeNotSatisfiable(BlobKey, size: Int64)
+
+    public var description: String {
+        switch self {
+        case .notFound(let key): return "no blob at \(key)"
+        case .tooLarge(let key, let limit): return "blob \(key) is larger than \(limit) bytes"
+        case .rangeNotSatisfiable(let key, let size): return "range outside blob \(key) of \(size) bytes"
+        }
+    }
+}

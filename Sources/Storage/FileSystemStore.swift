@@ -1,0 +1,115 @@
+import Foundation
+import NIOCore
+import NIOFileSystem
+import NIOPosix
+
+/// Blobs as files under one root folder. Writes are atomic: staged, fsynced, renamed into place,
+/// and the directory entry fsynced, so a crash leaves either the whole blob or none of it.
+public struct FileSystemStore: BlobStore {
+    public let root: FilePath
+    var stagingDirectory: FilePath { root.appending(".staging") }
+    static let chunkLength = 256 * 1024
+
+    public init(root: String) throws {
+        self.root = FilePath(URL(filePath: root).standardizedFileURL.path)
+        try FileManager.default.createDirectory(atPath: stagingDirectory.string, withIntermediateDirectories: true)
+    }
+
+    func path(of key: BlobKey) -> FilePath { root.appending(key.rawValue) }
+
+    public func makeStagingWriter() async throws -> StagingWriter {
+        let path = stagingDirectory.appending("upload-\(UUID().uuidString.lowercased())")
+        let handle = try await FileSystem.shared.openFile(
+            forWritingAt: path, options: .newFile(replaceExisting: false, permissions: [.ownerReadWrite, .groupRead]))
+        return StagingWriter(path: path, handle: handle)
+    }
+
+    public func commit(_ staged: StagedBlob, as key: BlobKey) async throws {
+        let destination = path(of: key)
+        let parent = destination.removingLastComponent()
+        try await FileSystem.shared.createDirectory(at: parent, withIntermediateDirectories: true)
+        if try await FileSystem.shared.info(forFileAt: destination) != nil {
+            await discard(staged)
+            return
+        }
+        try await FileSystem.shared.moveItem(at: staged.path, to: destination)
+        try await Self.synchronizeDirectory(parent)
+    }
+
+    public func discard(_ staged: StagedBlob) async {
+        _ = try? await FileSystem.shared.removeItem(at: staged.path)
+    }
+
+    public func read(_ key: BlobKey, range: Range<Int64>?) async throws -> BlobByteSequence {
+        guard let size = try await size(of: key) else { throw BlobStoreError.notFound(key) }
+        let wanted = range ?? 0..<size
+        guard wanted.lowerBound >= 0, wanted.upperBound <= size else {
+            throw BlobStoreError.rangeNotSatisfiable(key, size: size)
+        }
+        let path = path(of: key)
+        return BlobByteSequence(totalBytes: Int64(wanted.count)) { FileChunkSource(path: path, range: wanted) }
+    }
+
+    public func size(of key: BlobKey) async throws -> Int64? {
+        try await FileSystem.shared.info(forFileAt: path(of: key)).map { Int64($0.size) }
+    }
+
+    public func move(_ key: BlobKey, to destination: BlobKey) async throws {
+        let target = path(of: destination)
+        try await FileSystem.shared.createDirectory(
+            at: target.removingLastComponent(), withIntermediateDirectories: true)
+        try await FileSystem.shared.moveItem(at: path(of: key), to: target)
+        try await Self.synchronizeDirectory(target.removingLastComponent())
+    }
+
+    public func delete(_ key: BlobKey) async throws {
+        try await FileSystem.shared.removeItem(at: path(of: key))
+    }
+
+    public func uri(for key: BlobKey) -> String { "file://" + path(of: key).string }
+
+    /// A rename is durable only once the directory that holds the new name is flushed.
+    static func synchronizeDirectory(_ directory: FilePath) async throws {
+        try await NIOThreadPool.singleton.runIfActive {
+            let descriptor = open(directory.string, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard descriptor >= 0 else { return }
+            defer { close(descriptor) }
+            _ = fsync(descriptor)
+        }
+    }
+}
+
+/// Reads one file range chunk by chunk; the handle is opened on the first pull.
+final class FileChunkSource: ChunkSource {
+    let path: FilePath
+    var offset: Int64
+    let end: Int64
+    var handle: ReadFileHandle?
+
+    init(path: FilePath, range: Range<Int64>) {
+        self.path = path
+        self.offset = range.lowerBound
+        self.end = range.upperBound
+    }
+
+    func nextChunk() async throws -> ByteBuffer? {
+        guard offset < end else {
+            try await handle?.close()
+            handle = nil
+            return nil
+        }
+        if handle == nil { handle = try await FileSystem.shared.openFile(forReadingAt: path, options: .init()) }
+        let length = Int(min(Int64(FileSystemStore.chunkLength), end - offset))
+        let chunk = try await handle!.readChunk(fromAbsoluteOffset: offset, length: .bytes(Int64(length)))
+        guard chunk.readableBytes > 0 else {
+            throw BlobStoreError.rangeNotSatisfiable(BlobKey("truncated")!, size: offset)
+        }
+        offset += Int64(chunk.readableBytes)
+        return chunk
+    }
+
+    deinit {
+        // The consumer stopped early (client went away): close without waiting.
+        if let handle { Task { try? await handle.close() } }
+    }
+}

@@ -1,0 +1,63 @@
+import Crypto
+import NIOCore
+import NIOFileSystem
+
+/// Bytes written to a staging file and made durable there (fsync), not yet a blob.
+public struct StagedBlob: Sendable {
+    public let path: FilePath
+    public let sha256: String
+    public let size: Int64
+    /// The first bytes, kept for sniffing the media type without reading the file again.
+    public let prefix: [UInt8]
+}
+
+/// Streams an upload into a staging file, hashing as it goes. Used by one task at a time.
+public final class StagingWriter {
+    public static let prefixLength = 256 * 1024
+
+    let path: FilePath
+    private let handle: WriteFileHandle
+    private var hasher = SHA256()
+    private var offset: Int64 = 0
+    private var prefix: [UInt8] = []
+    private var closed = false
+
+    init(path: FilePath, handle: WriteFileHandle) {
+        self.path = path
+        self.handle = handle
+    }
+
+    public var bytesWritten: Int64 { offset }
+
+    public func write(_ buffer: ByteBuffer) async throws {
+        buffer.withUnsafeReadableBytes { bytes in
+            hasher.update(bufferPointer: bytes)
+            if prefix.count < Self.prefixLength {
+                prefix.append(contentsOf: bytes.prefix(Self.prefixLength - prefix.count))
+            }
+        }
+        try await handle.write(contentsOf: buffer.readableBytesView, toAbsoluteOffset: offset)
+        offset += Int64(buffer.readableBytes)
+    }
+
+    /// Flushes to disk and closes; the result can then be committed.
+    public func finish() async throws -> StagedBlob {
+        try await handle.synchronize()
+        try await handle.close()
+        closed = true
+        let digest = hasher.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+        return StagedBlob(path: path, sha256: digest, size: offset, prefix: prefix)
+    }
+
+    /// Drops a half-written upload (bad request, client gone).
+    public func abandon() async {
+        if !closed {
+            closed = true
+            try? await handle.close()
+        }
+        _ = try? await FileSystem.shared.removeItem(at: path)
+    }
+}

@@ -1,0 +1,61 @@
+import Testing
+
+@testable import Schema
+
+@Suite struct JSONScannerTests {
+    func scan(_ text: String) throws -> JSONScanner.TopLevel { try JSONScanner.scan(Array(text.utf8)) }
+
+    @Test func objectsArraysAndScalars() throws {
+        #expect(try scan(#"{"name":"example","value":123}"#) == .object)
+        #expect(try scan("  \"text\"  ") == .scalar)
+        #expect(try scan("-0.5e+3") == .scalar)
+        #expect(try scan(#"{"a":{"b":[1,2,{"c":null}]},"d":true}"#) == .object)
+    }
+
+    @Test func arrayElementsAreTheOriginalBytes() throws {
+        let text = #"[ {"a":1} ,{"b":[2, 3]},  {} ]"#
+        guard case .array(let elements, let allObjects) = try scan(text) else {
+            Issue.record("not an array")
+            return
+        }
+        let bytes = Array(text.utf8)
+        #expect(allObjects)
+        #expect(elements.map { String(decoding: bytes[$0], as: UTF8.self) } == [#"{"a":1}"#, #"{"b":[2, 3]}"#, "{}"])
+        guard case .array(_, let mixed) = try scan(#"[{"a":1}, 2]"#) else { return }
+        #expect(!mixed)
+    }
+
+    @Test(arguments: [
+        ("", "the document is empty"),
+        ("{", "unexpected end of input"),
+        (#"{"a" 1}"#, "expected ':'"),
+        (#"{"a":1,}"#, "expected a string key"),
+        ("[1 2]", "expected ',' or ']'"),
+        ("01", "unexpected data after the document"),
+        ("{} {}", "unexpected data after the document"),
+        (#""\x""#, "invalid escape"),
+        ("tru", "invalid literal"),
+        ("\"a\u{1}\"", "control character in a string"),
+    ])
+    func malformedDocumentsAreRejectedWithAReason(text: String, reason: String) {
+        #expect(throws: JSONSyntaxError.self) { try scan(text) }
+        do { _ = try scan(text) } catch let error as JSONSyntaxError { #expect(error.reason == reason) } catch {}
+    }
+
+    @Test func invalidUTF8IsRejected() {
+        for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22]] {
+            #expect(throws: JSONSyntaxError.self) { try JSONScanner.scan(bytes) }
+        }
+        #expect(try JSONScanner.scan(Array("\"héllo 😀\"".utf8)) == .scalar)
+    }
+
+    @Test func deepNestingIsRefusedWithoutCrashing() {
+        let deep =
+            Array(repeating: UInt8(ascii: "["), count: 100_000) + Array(repeating: UInt8(ascii: "]"), count: 100_000)
+        #expect(throws: JSONSyntaxError(offset: 512, reason: "nested deeper than 512 levels")) {
+            try JSONScanner.scan(deep)
+        }
+        let fine = Array(repeating: UInt8(ascii: "["), count: 500) + Array(repeating: UInt8(ascii: "]"), count: 500)
+        #expect(throws: Never.self) { try JSONScanner.scan(fine) }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import NIOCore
+import Testing
+
+@testable import Storage
+
+@Suite struct FileSystemStoreTests {
+    let root = FileManager.default.temporaryDirectory.appending(path: "afa-store-\(UUID().uuidString)")
+
+    func collect(_ sequence: BlobByteSequence) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for try await chunk in sequence { bytes += chunk.readableBytesView }
+        return bytes
+    }
+
+    @Test func stagedUploadsBecomeContentAddressedBlobs() async throws {
+        let store = try FileSystemStore(root: root.path)
+        let payload = (0..<700_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let writer = try await store.makeStagingWriter()
+        for start in stride(from: 0, to: payload.count, by: 65_536) {
+            try await writer.write(ByteBuffer(bytes: payload[start..<min(start + 65_536, payload.count)]))
+        }
+        let staged = try await writer.finish()
+        #expect(staged.size == Int64(payload.count))
+        #expect(staged.prefix.count == StagingWriter.prefixLength)
+        let key = BlobKey.raw(sha256: staged.sha256)
+        #expect(key.rawValue.hasPrefix("raw/\(staged.sha256.prefix(2))/"))
+        try await store.commit(staged, as: key)
+        #expect(try await store.size(of: key) == Int64(payload.count))
+        #expect(try await collect(store.read(key, range: nil)) == payload)
+        #expect(try await collect(store.read(key, range: 1000..<1010)) == Array(payload[1000..<1010]))
+        // Nothing is left in staging once committed.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appending(path: ".staging").path).isEmpty)
+    }
+
+    @Test func committingTheSameBytesTwiceKeepsOneBlob() async throws {
+        let store = try FileSystemStore(root: root.path)
+        let first = try await store.put(ByteBuffer(string: #"{"a":1}"#))
+        let second = try await store.put(ByteBuffer(string: #"{"a":1}"#))
+        #expect(first.sha256 == second.sha256)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appending(path: ".staging").path).isEmpty)
+    }
+
+    @Test func abandonedUploadsLeaveNothing() async throws {
+        let store = try FileSystemStore(root: root.path)
+        let writer = try await store.makeStagingWriter()
+        try await writer.write(ByteBuffer(string: "half an upload"))
+        await writer.abandon()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appending(path: ".staging").path).isEmpty)
+    }
+
+    @Test func keysCannotEscapeTheRoot() {
+        #expect(BlobKey("../../etc/passwd") == nil)
+        #expect(BlobKey("/etc/passwd") == nil)
+        #expect(BlobKey("raw/./x") == nil)
+        #expect(BlobKey("Raw/UPPER") == nil)
+        #expect(BlobKey("raw/ab/cd/file") != nil)
+    }
+
+    @Test func readingOutsideTheBlobIsAnError() async throws {
+        let store = try FileSystemStore(root: root.path)
+        let staged = try await store.put(ByteBuffer(string: "0123456789"))
+        let key = BlobKey.raw(sha256: staged.sha256)
+        await #expect(throws: BlobStoreError.self) { _ = try await store.read(key, range: 5..<11) }
+        await #expect(throws: BlobStoreError.self) { _ = try await store.read(BlobKey("raw/missing")!, range: nil) }
+    }
+}
