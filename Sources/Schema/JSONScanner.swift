@@ -98,7 +98,8 @@ public struct JSONScanner {
 
     private mutating func scanKeyAndColon() throws {
         skipWhitespace()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+        guard position < bytes.count else { throw error("unexpected end of input") }
+        guard bytes[position] == UInt8(ascii: "\"") else {
             throw error("expected a string key")
         }
         try scanString()

@@ -42,7 +42,7 @@ import Testing
         do { _ = try scan(text) } catch let error as JSONSyntaxError { #expect(error.reason == reason) } catch {}
     }
 
-    @Test func invalidUTF8IsRejected() {
+    @Test func invalidUTF8IsRejected() throws {
         for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22]] {
             #expect(throws: JSONSyntaxError.self) { try JSONScanner.scan(bytes) }
         }

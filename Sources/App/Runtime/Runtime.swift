@@ -84,15 +84,16 @@ public enum Runtime {
         try FileManager.default.createDirectory(at: configuration.dataRoot, withIntermediateDirectories: true)
         FileManager.default.createFile(
             atPath: file.path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
-        print(
-            """
+        // Written straight to the descriptor: stdout may be a pipe, where print() would buffer it.
+        let banner = """
             ────────────────────────────────────────────────────────────────
             First start: created an admin API key. It is shown only this once:
               \(key)
             It is also saved in \(file.path) (readable by you only).
             ────────────────────────────────────────────────────────────────
-            """)
-        fflush(stdout)
+
+            """
+        FileHandle.standardOutput.write(Data(banner.utf8))
         logger.notice("created the first admin API key", metadata: ["file": "\(file.path)"])
     }
 }

@@ -58,9 +58,11 @@ public struct DatabaseBootstrap: Sendable {
         }
     }
 
-    /// Stops the embedded server if this process started it and no other `afa` process uses it.
+    /// Stops the embedded server when the last `afa` process that uses it exits: whoever
+    /// started it, as long as no other `afa` process is connected and `afa db start` did not
+    /// ask for it to keep running.
     public static func shutdown(_ prepared: Prepared, logger: Logger) async {
-        guard let server = prepared.embedded, let running = prepared.running, running.startedHere else { return }
+        guard let server = prepared.embedded, let running = prepared.running, !server.keepsRunning else { return }
         if let others = try? await otherClients(port: running.port, logger: logger), others > 0 {
             logger.info(
                 "leaving embedded PostgreSQL running: other afa processes use it", metadata: ["count": "\(others)"])

@@ -60,7 +60,22 @@ public struct EmbeddedPostgres: Sendable {
         try status(layout: try await prepareLayout(createAccount: false))
     }
 
+    /// Set by `afa db start`: the operator wants the server up regardless of `afa serve`.
+    var keepRunningMarker: URL { dataRoot.appending(path: "pg.keep-running") }
+
+    public var keepsRunning: Bool {
+        get { FileManager.default.fileExists(atPath: keepRunningMarker.path) }
+        nonmutating set {
+            if newValue {
+                FileManager.default.createFile(atPath: keepRunningMarker.path, contents: Data())
+            } else {
+                try? FileManager.default.removeItem(at: keepRunningMarker)
+            }
+        }
+    }
+
     public func stop() async throws {
+        keepsRunning = false
         let layout = try await prepareLayout(createAccount: false)
         guard try status(layout: layout) != nil else { throw EmbeddedPostgresError.notRunning }
         try await runner.check(

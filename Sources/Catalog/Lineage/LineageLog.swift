@@ -34,7 +34,7 @@ public struct LineageLog: Sendable {
 
     /// Appends in a transaction of its own.
     public func append(_ event: NewLineageEvent, to assetID: UUID) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await Self.append(event, to: assetID, on: connection, logger: logger)
         }
     }

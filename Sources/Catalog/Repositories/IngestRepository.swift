@@ -16,7 +16,7 @@ public struct IngestRepository: Sendable {
         owner: String, assets: [NewAsset], firstStage: String, maxAttempts: Int, actor: String
     ) async throws -> Receipt {
         let requestID = UUID()
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             try await connection.query(
                 "INSERT INTO ingest_requests (id, owner) VALUES (\(requestID), \(owner))", logger: logger)
             var assetIDs: [UUID] = []

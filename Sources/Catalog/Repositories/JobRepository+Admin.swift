@@ -32,7 +32,7 @@ extension JobRepository {
 
     /// Puts a dead or failed job back in the queue with fresh attempts; false if it is not one.
     public func retry(jobID: Int64, actor: String) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             let rows = try await connection.query(
                 """
                 UPDATE jobs SET state = 'queued', attempts = 0, run_after = now(), updated_at = now()

@@ -77,7 +77,7 @@ public struct JobRepository: Sendable {
     /// Records the stage's result, its lineage event and the next stage in one transaction,
     /// guarded by the lease token: if the lease was lost, nothing of it commits.
     public func complete(_ job: ClaimedJob, with completion: StageCompletion, actor: String) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await Self.releaseLease(of: job, to: "done", error: nil, on: connection, logger: logger)
             let finalStatus = completion.nextStage == nil ? "ready" : "processing"
             try await connection.query(
@@ -104,7 +104,7 @@ public struct JobRepository: Sendable {
     {
         let final = !retryable || job.attempt >= job.maxAttempts
         let state = final ? (retryable ? "dead" : "failed") : "queued"
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await Self.releaseLease(of: job, to: state, error: reason, on: connection, logger: logger)
             if final {
                 try await connection.query(

@@ -19,11 +19,12 @@ struct DatabaseCommand: AsyncParsableCommand {
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Start the embedded server (creating it on first use) and leave it running.")
+            abstract: "Start the embedded server (creating it on first use) and keep it running until `afa db stop`.")
 
         func run() async throws {
             let (server, _, environment) = try DatabaseCommand.server()
             let running = try await server.start()
+            server.keepsRunning = true
             try await DatabaseBootstrap.createDatabaseIfMissing(
                 EmbeddedPostgres.databaseName, port: running.port, logger: makeLogger(environment))
             print(
