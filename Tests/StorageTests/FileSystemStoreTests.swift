@@ -65,3 +65,18 @@ import Testing
         await #expect(throws: BlobStoreError.self) { _ = try await store.read(BlobKey("raw/missing")!, range: nil) }
     }
 }
+
+extension FileSystemStoreTests {
+    @Test func blobsMoveAndDelete() async throws {
+        let store = try FileSystemStore(root: root.path)
+        let staged = try await store.put(ByteBuffer(string: "movable"))
+        let source = BlobKey.raw(sha256: staged.sha256)
+        let destination = try #require(BlobKey("derived/thumbs/one"))
+        try await store.move(source, to: destination)
+        #expect(try await store.size(of: source) == nil)
+        #expect(try await collect(store.read(destination, range: nil)) == Array("movable".utf8))
+        try await store.delete(destination)
+        #expect(try await store.size(of: destination) == nil)
+        #expect(store.uri(for: destination).hasSuffix("/derived/thumbs/one"))
+    }
+}

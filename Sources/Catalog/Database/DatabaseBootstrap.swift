@@ -34,7 +34,16 @@ public struct DatabaseBootstrap: Sendable {
         let server = EmbeddedPostgres(
             installation: try PostgresInstallation.locate(environment: environment), dataRoot: dataRoot, logger: logger)
         let running = try await server.start()
-        try await Self.createDatabaseIfMissing(EmbeddedPostgres.databaseName, port: running.port, logger: logger)
+        do {
+            try await Self.createDatabaseIfMissing(EmbeddedPostgres.databaseName, port: running.port, logger: logger)
+        } catch {
+            // Someone else's server on our data folder that we cannot use: say so plainly.
+            guard running.startedHere else {
+                throw EmbeddedPostgresError.runningButUnreachable(
+                    pid: running.pid, port: running.port, underlying: DatabaseFailure(error).description)
+            }
+            throw DatabaseFailure(error)
+        }
         let configuration = DatabaseConfiguration.embedded(
             port: running.port, database: EmbeddedPostgres.databaseName, applicationName: Self.applicationName)
         return Prepared(configuration: configuration, embedded: server, running: running)
@@ -43,18 +52,33 @@ public struct DatabaseBootstrap: Sendable {
     /// `CREATE DATABASE` cannot run in a transaction or take bindings, so the name is checked here.
     public static func createDatabaseIfMissing(_ name: String, port: Int, logger: Logger) async throws {
         precondition(name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        try await withMaintenanceConnection(port: port, logger: logger) { connection in
+            let rows = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger)
+            for try await _ in rows { return }
+            do {
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P04" {
+                // Another process created it between our check and our CREATE: fine.
+            }
+        }
+    }
+
+    /// A short-lived connection to the embedded server's `postgres` database, always closed.
+    static func withMaintenanceConnection<T: Sendable>(
+        port: Int, logger: Logger, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let connection = try await PostgresConnection.connect(
             configuration: .init(
                 host: "127.0.0.1", port: port, username: EmbeddedPostgres.superuser, password: nil,
                 database: "postgres", tls: .disable),
             id: 1, logger: logger)
-        defer { Task { try? await connection.close() } }
-        let rows = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger)
-        for try await _ in rows { return }
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P04" {
-            // Another process created it between our check and our CREATE: fine.
+            let result = try await body(connection)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 
@@ -72,20 +96,16 @@ public struct DatabaseBootstrap: Sendable {
     }
 
     private static func otherClients(port: Int, logger: Logger) async throws -> Int {
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(
-                host: "127.0.0.1", port: port, username: EmbeddedPostgres.superuser, password: nil,
-                database: "postgres", tls: .disable),
-            id: 2, logger: logger)
-        defer { Task { try? await connection.close() } }
         let mine = applicationName
-        let rows = try await connection.query(
-            """
-            SELECT count(*)::int FROM pg_stat_activity
-            WHERE application_name LIKE 'afa-%' AND application_name <> \(mine)
-            """, logger: logger)
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
+        return try await withMaintenanceConnection(port: port, logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT count(*)::int FROM pg_stat_activity
+                WHERE application_name LIKE 'afa-%' AND application_name <> \(mine)
+                """, logger: logger)
+            for try await count in rows.decode(Int.self) { return count }
+            return 0
+        }
     }
 }
 

@@ -42,7 +42,8 @@ public struct JobRepository: Sendable {
                 lease_until = now() + \(leaseSeconds) * interval '1 second', leased_by = \(worker), updated_at = now()
             WHERE id = (
                 SELECT id FROM jobs
-                WHERE (state = 'queued' AND run_after <= now()) OR (state = 'processing' AND lease_until < now())
+                WHERE (state = 'queued' AND run_after <= now())
+                   OR (state = 'processing' AND lease_until < now() AND attempts < max_attempts)
                 ORDER BY run_after, id
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED

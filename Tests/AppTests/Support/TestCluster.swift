@@ -38,7 +38,7 @@ struct TestDatabase: Sendable {
     var url: String { "postgres://postgres@127.0.0.1:\(port)/\(name)?sslmode=disable" }
 
     var clientConfiguration: PostgresClient.Configuration {
-        DatabaseConfiguration.embedded(port: port, database: name, applicationName: "afa-tests")
+        DatabaseConfiguration.embedded(port: port, database: name, applicationName: "afatest")
     }
 }
 
