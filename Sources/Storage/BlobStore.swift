@@ -6,6 +6,8 @@ import NIOCore
 /// only when `commit` makes them durable under their final key in one atomic step.
 public protocol BlobStore: Sendable {
     func makeStagingWriter() async throws -> StagingWriter
+    /// Stages a small in-memory value (a JSON document), to be committed like an upload.
+    func stage(_ bytes: ByteBuffer) async throws -> StagedBlob
     /// Moves staged bytes under `key`. If `key` already holds a blob, the staged copy is dropped:
     /// keys of raw inputs are content addresses, so the bytes are the same.
     func commit(_ staged: StagedBlob, as key: BlobKey) async throws
@@ -20,7 +22,6 @@ public protocol BlobStore: Sendable {
 }
 
 extension BlobStore {
-    /// Stages a small in-memory value (a JSON document), to be committed like an upload.
     public func stage(_ bytes: ByteBuffer) async throws -> StagedBlob {
         let writer = try await makeStagingWriter()
         do {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import NIOCore
 import NIOFileSystem
@@ -24,16 +25,34 @@ public struct FileSystemStore: BlobStore {
         return StagingWriter(path: path, handle: handle)
     }
 
+    /// One trip to the I/O thread pool: create the folders, rename into place (or drop the
+    /// staged copy when the content address is taken), and flush the directory entry.
     public func commit(_ staged: StagedBlob, as key: BlobKey) async throws {
         let destination = path(of: key)
-        let parent = destination.removingLastComponent()
-        try await FileSystem.shared.createDirectory(at: parent, withIntermediateDirectories: true)
-        if try await FileSystem.shared.info(forFileAt: destination) != nil {
-            await discard(staged)
-            return
+        try await NIOThreadPool.singleton.runIfActive {
+            try POSIXFile.createDirectories(destination.removingLastComponent().string)
+            if access(destination.string, F_OK) == 0 {
+                unlink(staged.path.string)
+                return
+            }
+            try POSIXFile.check(rename(staged.path.string, destination.string), "rename to \(destination)")
+            POSIXFile.synchronizeDirectory(destination.removingLastComponent().string)
         }
-        try await FileSystem.shared.moveItem(at: staged.path, to: destination)
-        try await Self.synchronizeDirectory(parent)
+    }
+
+    /// Small values skip the streaming writer: written, hashed and flushed in one trip.
+    public func stage(_ bytes: ByteBuffer) async throws -> StagedBlob {
+        let path = stagingDirectory.appending("doc-\(UUID().uuidString.lowercased())")
+        return try await NIOThreadPool.singleton.runIfActive {
+            try bytes.withUnsafeReadableBytes { raw in
+                try POSIXFile.writeDurably(raw, to: path.string)
+                var hasher = SHA256()
+                hasher.update(bufferPointer: raw)
+                return StagedBlob(
+                    path: path, sha256: hasher.finalize().hexString, size: Int64(raw.count),
+                    prefix: Array(raw.prefix(StagingWriter.prefixLength)))
+            }
+        }
     }
 
     public func discard(_ staged: StagedBlob) async {
@@ -68,14 +87,8 @@ public struct FileSystemStore: BlobStore {
 
     public func uri(for key: BlobKey) -> String { "file://" + path(of: key).string }
 
-    /// A rename is durable only once the directory that holds the new name is flushed.
     static func synchronizeDirectory(_ directory: FilePath) async throws {
-        try await NIOThreadPool.singleton.runIfActive {
-            let descriptor = open(directory.string, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard descriptor >= 0 else { return }
-            defer { close(descriptor) }
-            _ = fsync(descriptor)
-        }
+        try await NIOThreadPool.singleton.runIfActive { POSIXFile.synchronizeDirectory(directory.string) }
     }
 }
 

@@ -45,11 +45,7 @@ public final class StagingWriter {
         try await handle.synchronize()
         try await handle.close()
         closed = true
-        let digest = hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-        return StagedBlob(path: path, sha256: digest, size: offset, prefix: prefix)
+        return StagedBlob(path: path, sha256: hasher.finalize().hexString, size: offset, prefix: prefix)
     }
 
     /// Drops a half-written upload (bad request, client gone).
@@ -59,5 +55,14 @@ public final class StagingWriter {
             try? await handle.close()
         }
         _ = try? await FileSystem.shared.removeItem(at: path)
+    }
+}
+
+extension SHA256Digest {
+    var hexString: String {
+        map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 }

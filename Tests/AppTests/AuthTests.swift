@@ -78,6 +78,7 @@ import Testing
             #expect(try await client.call(.get, "/api/v1/admin/jobs?state=dead", key: app.adminKey).status == .ok)
             let audit = try await client.call(.get, "/api/v1/admin/audit/verify", key: app.adminKey)
             #expect(audit.status == .ok)
+            #expect(try audit.json()["intact"] as? Bool == true)
         }
     }
 

@@ -123,6 +123,11 @@ import Testing
             } while cursor != nil
             #expect(seen.count == 7)
             #expect(Set(seen).count == 7)
+            for bad in ["limit=abc", "limit=0", "limit=501", "cursor=bogus", "kind=pdf"] {
+                let response = try await client.call(.get, "/api/v1/objects?\(bad)", key: app.adminKey)
+                #expect(response.status == .badRequest, "\(bad)")
+                #expect(response.errorCode == "invalid_query")
+            }
         }
     }
 }

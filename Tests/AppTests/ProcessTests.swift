@@ -47,6 +47,24 @@ import Testing
             #expect(try await http.request(.GET, "/api/v1/objects/\(id)/content", key: key).status == 200)
         }
 
+        // Uploads that ask `Expect: 100-continue` (curl does for large files) are told to go on at once.
+        let upload = FileManager.default.temporaryDirectory.appending(path: "afa-continue-\(UUID().uuidString).png")
+        try Data(try Fixture.bytes("chelsea.png")).write(to: upload)
+        let curl = Process()
+        curl.executableURL = URL(filePath: "/usr/bin/curl")
+        curl.arguments = [
+            "-sv", "-H", "Authorization: Bearer \(key)", "-H", "Expect: 100-continue", "-F", "files[]=@\(upload.path)",
+            "http://127.0.0.1:\(port)/api/v1/ingest",
+        ]
+        let curlOutput = Pipe()
+        curl.standardError = curlOutput
+        curl.standardOutput = FileHandle.nullDevice
+        try curl.run()
+        let verbose = String(decoding: curlOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        curl.waitUntilExit()
+        #expect(verbose.contains("HTTP/1.1 100 Continue"))
+        #expect(verbose.contains("HTTP/1.1 202 Accepted"))
+
         // A second server on the same data folder reuses the running PostgreSQL…
         let secondPort = try freePort()
         let second = try AfaProcess(

@@ -6,6 +6,7 @@ import Hummingbird
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let keys: APIKeyRepository
+    let cache = PrincipalCache()
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -16,7 +17,9 @@ struct APIKeyMiddleware: RouterMiddleware {
             throw APIError.unauthorized
         }
         let key = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-        guard let principal = try await keys.authenticate(key) else { throw APIError.unauthorized }
+        guard let principal = try await cache.principal(for: key, orLoad: { try await keys.authenticate(key) }) else {
+            throw APIError.unauthorized
+        }
         var context = context
         context.principal = principal
         return try await next(request, context)

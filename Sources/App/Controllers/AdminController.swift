@@ -42,8 +42,16 @@ struct AdminController {
     }
 
     struct JobList: ResponseEncodable {
+        struct Job: Encodable {
+            let id: Int64
+            let asset_id: String
+            let stage: String
+            let state: String
+            let attempts: Int
+            let last_error: String?
+        }
         let counts: [String: Int]
-        let jobs: [JobSummary]
+        let jobs: [Job]
     }
 
     @Sendable func listJobs(_ request: Request, context: AppRequestContext) async throws -> JobList {
@@ -55,7 +63,11 @@ struct AdminController {
         let counts = try await catalog.jobs.countsByState()
         return JobList(
             counts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
-            jobs: try await catalog.jobs.list(state: state, limit: 200))
+            jobs: try await catalog.jobs.list(state: state, limit: 200).map {
+                .init(
+                    id: $0.id, asset_id: $0.assetID.uuidString.lowercased(), stage: $0.stage, state: $0.state.rawValue,
+                    attempts: $0.attempts, last_error: $0.lastError)
+            })
     }
 
     struct Retried: ResponseEncodable {
@@ -72,11 +84,25 @@ struct AdminController {
         return Retried(job_id: id, state: "queued")
     }
 
-    @Sendable func verifyAudit(_ request: Request, context: AppRequestContext) async throws -> LineageVerifier.Report {
+    struct AuditReport: ResponseEncodable {
+        struct BrokenLink: Encodable {
+            let asset_id: String
+            let seq: Int
+            let reason: String
+        }
+        let intact: Bool
+        let assets: Int
+        let events: Int
+        let first_broken_link: BrokenLink?
+    }
+
+    @Sendable func verifyAudit(_ request: Request, context: AppRequestContext) async throws -> AuditReport {
         _ = try context.requireAdmin()
-        return try await catalog.lineageVerifier.verify()
+        let report = try await catalog.lineageVerifier.verify()
+        return AuditReport(
+            intact: report.intact, assets: report.assets, events: report.events,
+            first_broken_link: report.firstBrokenLink.map {
+                .init(asset_id: $0.assetID.uuidString.lowercased(), seq: $0.seq, reason: $0.reason)
+            })
     }
 }
-
-extension LineageVerifier.Report: ResponseEncodable {}
-extension JobSummary: ResponseEncodable {}

@@ -25,8 +25,8 @@ struct IngestController {
     @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
         let principal = try context.requirePrincipal()
         let body = try await IngestRequestReader(store: store, limits: limits).read(request)
-        let owner = try resolveOwner(requested: body.owner, principal: principal, items: body.items)
         do {
+            let owner = try resolveOwner(requested: body.owner, principal: principal)
             let receipt = try await service.accept(
                 IngestBatch(owner: owner, comments: body.comments, items: body.items),
                 actor: "key:\(principal.keyID.uuidString.lowercased())")
@@ -35,18 +35,23 @@ struct IngestController {
                 response: Accepted(
                     job_id: receipt.requestID.uuidString.lowercased(),
                     system_ids: receipt.assetIDs.map { $0.uuidString.lowercased() }, status: "accepted"))
-        } catch let rejection as IngestRejection {
-            let status: HTTPResponse.Status =
-                rejection.code == .unsupportedMediaType ? .unsupportedMediaType : .badRequest
-            throw APIError(status, code: rejection.code.rawValue, rejection.message)
+        } catch {
+            // Nothing of a refused request stays behind (committed blobs are content-addressed
+            // and simply reused by the next upload of the same bytes).
+            for case .file(let blob, _, _) in body.items { await store.discard(blob) }
+            if let rejection = error as? IngestRejection {
+                let status: HTTPResponse.Status =
+                    rejection.code == .unsupportedMediaType ? .unsupportedMediaType : .badRequest
+                throw APIError(status, code: rejection.code.rawValue, rejection.message)
+            }
+            throw error
         }
     }
 
     /// A user key always ingests as its own owner; only an admin may name another.
-    private func resolveOwner(requested: String?, principal: Principal, items: [IngestItem]) throws -> String {
+    private func resolveOwner(requested: String?, principal: Principal) throws -> String {
         guard let requested, !requested.isEmpty, requested != principal.owner else { return principal.owner }
         guard principal.isAdmin else {
-            for case .file(let blob, _, _) in items { Task { await store.discard(blob) } }
             throw APIError(.forbidden, code: "forbidden", "only an admin key may ingest for another owner")
         }
         guard requested.count <= 200 else { throw APIError.badRequest("invalid_field", "owner is too long") }

@@ -56,7 +56,7 @@ struct ObjectsController {
             }
             kind = parsed
         }
-        let limit = query["limit"].flatMap { Int(String($0)) } ?? 50
+        let limit = query["limit"].map { Int(String($0)) ?? 0 } ?? 50
         guard (1...500).contains(limit) else { throw APIError.badRequest("invalid_query", "limit must be 1…500") }
         var cursor: AssetCursor?
         if let token = query["cursor"] {

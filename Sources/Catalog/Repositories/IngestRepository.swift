@@ -17,62 +17,81 @@ public struct IngestRepository: Sendable {
     ) async throws -> Receipt {
         let requestID = UUID()
         return try await client.transaction(logger: logger) { connection in
-            try await connection.query(
-                "INSERT INTO ingest_requests (id, owner) VALUES (\(requestID), \(owner))", logger: logger)
             var assetIDs: [UUID] = []
             var enqueued = false
-            for (position, asset) in assets.enumerated() {
-                let (assetID, isNew) = try await insertOrFind(asset, owner: owner, on: connection)
+            for asset in assets {
                 let detail: JSONValue = [
                     "request_id": .string(requestID.uuidString.lowercased()),
                     "filename": asset.originalFilename.map(JSONValue.string) ?? .null,
                     "sha256": .string(asset.sha256), "size": .number(Double(asset.size)),
                 ]
-                if isNew {
-                    try await LineageLog.append(
-                        NewLineageEvent(actor: actor, action: "ingest.accepted", detail: detail), to: assetID,
-                        on: connection, logger: logger)
-                    try await JobRepository.enqueue(
-                        assetID: assetID, stage: firstStage, maxAttempts: maxAttempts, on: connection, logger: logger)
+                if let id = try await insertNew(
+                    asset, owner: owner, detail: detail, firstStage: firstStage, maxAttempts: maxAttempts,
+                    actor: actor, on: connection)
+                {
+                    assetIDs.append(id)
                     enqueued = true
                 } else {
+                    let id = try await existing(asset, owner: owner, on: connection)
                     try await LineageLog.append(
-                        NewLineageEvent(actor: actor, action: "ingest.repeated", detail: detail), to: assetID,
+                        NewLineageEvent(actor: actor, action: "ingest.repeated", detail: detail), to: id,
                         on: connection, logger: logger)
+                    assetIDs.append(id)
                 }
-                try await connection.query(
-                    """
-                    INSERT INTO ingest_request_items (request_id, position, asset_id)
-                    VALUES (\(requestID), \(position), \(assetID))
-                    """, logger: logger)
-                assetIDs.append(assetID)
             }
-            if enqueued { try await JobRepository.notifyWorkers(on: connection, logger: logger) }
+            try await connection.query(
+                """
+                WITH request AS (
+                    INSERT INTO ingest_requests (id, owner) VALUES (\(requestID), \(owner))
+                ), items AS (
+                    INSERT INTO ingest_request_items (request_id, position, asset_id)
+                    SELECT \(requestID), ordinality - 1, asset_id
+                    FROM unnest(\(assetIDs)::uuid[]) WITH ORDINALITY AS item(asset_id, ordinality)
+                )
+                SELECT CASE WHEN \(enqueued) THEN pg_notify(\(JobRepository.channel), '') END
+                """, logger: logger)
             return Receipt(requestID: requestID, assetIDs: assetIDs)
         }
     }
 
-    /// The unique (owner, sha256) makes a repeat find the first asset, even under concurrency.
-    private func insertOrFind(
-        _ asset: NewAsset, owner: String, on connection: PostgresConnection
-    ) async throws
-        -> (UUID, Bool)
-    {
-        let candidate = UUID()
-        let inserted = try await connection.query(
+    /// A new asset, its first lineage event and its first job, in one statement (the hot path
+    /// of ingest); nil when the owner already has these bytes.
+    private func insertNew(
+        _ asset: NewAsset, owner: String, detail: JSONValue, firstStage: String, maxAttempts: Int, actor: String,
+        on connection: PostgresConnection
+    ) async throws -> UUID? {
+        let rows = try await connection.query(
             """
-            INSERT INTO assets (id, kind, owner, sha256, size, media_type, original_filename, storage_key, status,
-                                metadata, comments)
-            VALUES (\(candidate), \(asset.kind.rawValue), \(owner), decode(\(asset.sha256), 'hex'), \(asset.size),
-                    \(asset.mediaType), \(asset.originalFilename), \(asset.storageKey), 'stored',
-                    \(asset.metadata.jsonText)::jsonb, \(asset.comments))
-            ON CONFLICT (owner, sha256) DO NOTHING
-            RETURNING id
+            WITH inserted AS (
+                INSERT INTO assets (id, kind, owner, sha256, size, media_type, original_filename, storage_key,
+                                    status, metadata, comments)
+                VALUES (\(UUID()), \(asset.kind.rawValue), \(owner), decode(\(asset.sha256), 'hex'), \(asset.size),
+                        \(asset.mediaType), \(asset.originalFilename), \(asset.storageKey), 'stored',
+                        \(asset.metadata.jsonText)::jsonb, \(asset.comments))
+                ON CONFLICT (owner, sha256) DO NOTHING
+                RETURNING id
+            ), event AS (
+                SELECT id AS asset_id, 1 AS seq, clock_timestamp() AS at, \(actor)::text AS actor,
+                       'ingest.accepted'::text AS action, \(detail.jsonText)::jsonb AS detail, NULL::bytea AS prev_hash
+                FROM inserted
+            ), lineage_row AS (
+                INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
+                SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(unescaped: LineageHash.sqlExpression)
+                FROM event
+            ), job AS (
+                INSERT INTO jobs (asset_id, stage, state, max_attempts)
+                SELECT id, \(firstStage), 'queued', \(maxAttempts) FROM inserted
+            )
+            SELECT id FROM inserted
             """, logger: logger)
-        for try await id in inserted.decode(UUID.self) { return (id, true) }
-        let existing = try await connection.query(
+        for try await id in rows.decode(UUID.self) { return id }
+        return nil
+    }
+
+    private func existing(_ asset: NewAsset, owner: String, on connection: PostgresConnection) async throws -> UUID {
+        let rows = try await connection.query(
             "SELECT id FROM assets WHERE owner = \(owner) AND sha256 = decode(\(asset.sha256), 'hex')", logger: logger)
-        for try await id in existing.decode(UUID.self) { return (id, false) }
+        for try await id in rows.decode(UUID.self) { return id }
         throw IngestConflict(sha256: asset.sha256)
     }
 

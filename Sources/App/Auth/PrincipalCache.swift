@@ -1,0 +1,33 @@
+import Catalog
+import Foundation
+import Synchronization
+
+/// Remembers recently authenticated keys for a few seconds, so a busy client does not cost a
+/// database round trip per request. Only successes are kept (random wrong keys cannot fill it);
+/// a revoked key stops working within `lifetime`.
+final class PrincipalCache: Sendable {
+    private struct Entry {
+        let principal: Principal
+        let expires: ContinuousClock.Instant
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    let lifetime: Duration
+    let capacity: Int
+
+    init(lifetime: Duration = .seconds(10), capacity: Int = 10_000) {
+        self.lifetime = lifetime
+        self.capacity = capacity
+    }
+
+    func principal(for key: String, orLoad load: () async throws -> Principal?) async rethrows -> Principal? {
+        let now = ContinuousClock.now
+        if let entry = entries.withLock({ $0[key] }), entry.expires > now { return entry.principal }
+        guard let principal = try await load() else { return nil }
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = Entry(principal: principal, expires: now + lifetime)
+        }
+        return principal
+    }
+}
