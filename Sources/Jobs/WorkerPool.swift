@@ -32,16 +32,32 @@ public struct WorkerPool: Service {
         try await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await listener.run(ringing: doorbell, until: { stopping.isSet }) }
+                group.addTask { await buryJobsOfLostWorkers() }
                 for index in 0..<configuration.concurrency {
                     group.addTask { await workLoop(index: index) }
                 }
-                // The listener ends with the workers.
+                // The listener and the reaper end with the workers.
                 for _ in 0..<configuration.concurrency { await group.next() }
                 group.cancelAll()
             }
         } onGracefulShutdown: {
             stopping.set()
             doorbell.ring()
+        }
+    }
+
+    /// A job whose worker died on its last attempt is never claimed again; declare it dead.
+    private func buryJobsOfLostWorkers() async {
+        while !stopping.isSet && !Task.isCancelled {
+            do {
+                let buried = try await catalog.jobs.buryExpiredLastAttempts()
+                if buried > 0 {
+                    logger.warning("jobs lost their worker on their last attempt", metadata: ["count": "\(buried)"])
+                }
+            } catch {
+                logger.debug("could not look for abandoned jobs: \(error)")
+            }
+            try? await Task.sleep(for: max(configuration.lease / 2, .seconds(1)))
         }
     }
 

@@ -4,7 +4,8 @@
 /// so a JSON array of documents can be split into the documents' original bytes.
 public struct JSONScanner {
     public enum TopLevel: Equatable, Sendable {
-        case object
+        /// The number of members (keys as written, duplicates included).
+        case object(members: Int)
         /// Byte ranges of the elements, and whether each one is an object.
         case array(elements: [Range<Int>], allObjects: Bool)
         case scalar
@@ -38,6 +39,7 @@ public struct JSONScanner {
         let first = bytes[position]
         var elements: [Range<Int>] = []
         var allObjects = true
+        var members = 0
         var stack: [Container] = []
         var elementStart = -1
         // Each iteration reads one value, then the punctuation after it.
@@ -61,7 +63,10 @@ public struct JSONScanner {
                     position += 1  // empty container: a complete value
                 } else {
                     stack.append(isObject ? .object : .array)
-                    if isObject { try scanKeyAndColon() }
+                    if isObject {
+                        try scanKeyAndColon()
+                        if stack.count == 1 { members += 1 }
+                    }
                     continue
                 }
             default:
@@ -76,7 +81,7 @@ public struct JSONScanner {
                 skipWhitespace()
                 guard let container = stack.last else {
                     guard position == bytes.count else { throw error("unexpected data after the document") }
-                    if first == UInt8(ascii: "{") { return .object }
+                    if first == UInt8(ascii: "{") { return .object(members: members) }
                     if first == UInt8(ascii: "[") { return .array(elements: elements, allObjects: allObjects) }
                     return .scalar
                 }
@@ -84,7 +89,10 @@ public struct JSONScanner {
                 let byte = bytes[position]
                 position += 1
                 if byte == UInt8(ascii: ",") {
-                    if container == .object { try scanKeyAndColon() }
+                    if container == .object {
+                        try scanKeyAndColon()
+                        if stack.count == 1 { members += 1 }
+                    }
                     break
                 }
                 guard byte == UInt8(ascii: container == .object ? "}" : "]") else {

@@ -38,6 +38,11 @@ import Testing
             #expect(content.headers[.contentType] == "image/jpeg")
             #expect(Array(content.body.readableBytesView) == image)
 
+            let documentObject = try await client.call(.get, "/api/v1/objects/\(ids[1])", key: app.adminKey).json()
+            let shape = (documentObject["metadata"] as? [String: Any])?["json"] as? [String: Any]
+            #expect(shape?["type"] as? String == "object")
+            #expect(shape?["top_level_keys"] as? Int == 2)
+
             let document = try await client.call(.get, "/api/v1/objects/\(ids[1])/content", key: app.adminKey)
             #expect(String(buffer: document.body) == #"{"name":"example","value":123}"#)
             #expect(document.headers[.contentType] == "application/json")

@@ -6,10 +6,11 @@ import Testing
     func scan(_ text: String) throws -> JSONScanner.TopLevel { try JSONScanner.scan(Array(text.utf8)) }
 
     @Test func objectsArraysAndScalars() throws {
-        #expect(try scan(#"{"name":"example","value":123}"#) == .object)
+        #expect(try scan(#"{"name":"example","value":123}"#) == .object(members: 2))
+        #expect(try scan("{}") == .object(members: 0))
         #expect(try scan("  \"text\"  ") == .scalar)
         #expect(try scan("-0.5e+3") == .scalar)
-        #expect(try scan(#"{"a":{"b":[1,2,{"c":null}]},"d":true}"#) == .object)
+        #expect(try scan(#"{"a":{"b":[1,2,{"c":null}]},"d":true}"#) == .object(members: 2))
     }
 
     @Test func arrayElementsAreTheOriginalBytes() throws {

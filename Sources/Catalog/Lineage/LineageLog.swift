@@ -8,14 +8,16 @@ public struct LineageLog: Sendable {
     let logger: Logger
 
     /// Appends inside the caller's transaction, so the event commits with the change it records.
-    /// The per-asset advisory lock keeps the chain linear when two transactions touch one asset.
+    /// The per-asset advisory lock keeps the chain linear when two transactions touch one asset;
+    /// `lockHeld`: the caller already took it in this transaction.
     static func append(
-        _ event: NewLineageEvent, to assetID: UUID, on connection: PostgresConnection, logger: Logger
-    )
-        async throws
-    {
-        try await connection.query(
-            "SELECT pg_advisory_xact_lock(hashtextextended(\(assetID.uuidString.lowercased()), 0))", logger: logger)
+        _ event: NewLineageEvent, to assetID: UUID, on connection: PostgresConnection, logger: Logger,
+        lockHeld: Bool = false
+    ) async throws {
+        if !lockHeld {
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended(\(lockName(assetID)), 0))", logger: logger)
+        }
         let detail = event.detail.jsonText
         try await connection.query(
             """
@@ -31,6 +33,10 @@ public struct LineageLog: Sendable {
             FROM event
             """, logger: logger)
     }
+
+    /// Names the transaction-scoped advisory lock (`hashtextextended(name, 0)`) that
+    /// serialises appends to one asset's chain.
+    static func lockName(_ assetID: UUID) -> String { "lineage:" + assetID.uuidString.lowercased() }
 
     /// Appends in a transaction of its own.
     public func append(_ event: NewLineageEvent, to assetID: UUID) async throws {

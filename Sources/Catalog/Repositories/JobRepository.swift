@@ -26,48 +26,64 @@ public struct JobRepository: Sendable {
         try await connection.query("SELECT pg_notify(\(channel), '')", logger: logger)
     }
 
-    /// Takes the oldest runnable job. A job whose lease expired (its worker died) is runnable
-    /// again, unless it has used all its attempts, in which case it is declared dead here.
+    /// Takes the oldest runnable job, or one whose lease expired (its worker died) while it
+    /// still has attempts left, and marks its asset as processing, in one statement.
     public func claim(worker: String, lease: Duration) async throws -> ClaimedJob? {
-        try await client.query(
-            """
-            UPDATE jobs SET state = 'dead', lease_token = NULL, lease_until = NULL, updated_at = now(),
-                last_error = coalesce(last_error || '; ', '') || 'lease expired on the last attempt (worker lost)'
-            WHERE state = 'processing' AND lease_until < now() AND attempts >= max_attempts
-            """, logger: logger)
-        let leaseSeconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
         let rows = try await client.query(
             """
-            UPDATE jobs SET state = 'processing', attempts = attempts + 1, lease_token = gen_random_uuid(),
-                lease_until = now() + \(leaseSeconds) * interval '1 second', leased_by = \(worker), updated_at = now()
-            WHERE id = (
-                SELECT id FROM jobs
-                WHERE (state = 'queued' AND run_after <= now())
-                   OR (state = 'processing' AND lease_until < now() AND attempts < max_attempts)
-                ORDER BY run_after, id
-                LIMIT 1
-                FOR UPDATE SKIP LOCKED
+            WITH claimed AS (
+                UPDATE jobs SET state = 'processing', attempts = attempts + 1, lease_token = gen_random_uuid(),
+                    lease_until = now() + \(lease.seconds) * interval '1 second', leased_by = \(worker),
+                    updated_at = now()
+                WHERE id = (
+                    SELECT id FROM jobs
+                    WHERE (state = 'queued' AND run_after <= now())
+                       OR (state = 'processing' AND lease_until < now() AND attempts < max_attempts)
+                    ORDER BY run_after, id
+                    LIMIT 1
+                    FOR UPDATE SKIP LOCKED
+                )
+                RETURNING id, asset_id, stage, attempts, max_attempts, lease_token
+            ), touched AS (
+                UPDATE assets SET status = 'processing', updated_at = now()
+                WHERE id = (SELECT asset_id FROM claimed) AND status = 'stored'
             )
-            RETURNING id, asset_id, stage, attempts, max_attempts, lease_token
+            SELECT id, asset_id, stage, attempts, max_attempts, lease_token FROM claimed
             """, logger: logger)
         for try await (id, assetID, stage, attempts, maxAttempts, token) in rows.decode(
             (Int64, UUID, String, Int, Int, UUID).self)
         {
-            try await client.query(
-                "UPDATE assets SET status = 'processing', updated_at = now() WHERE id = \(assetID) AND status = 'stored'",
-                logger: logger)
             return ClaimedJob(
                 id: id, assetID: assetID, stage: stage, attempt: attempts, maxAttempts: maxAttempts, leaseToken: token)
         }
         return nil
     }
 
-    /// Keeps a long-running job's lease alive; false when the lease was already lost.
-    public func extendLease(_ job: ClaimedJob, by lease: Duration) async throws -> Bool {
-        let seconds = Double(lease.components.seconds)
+    /// Declares dead the jobs whose lease expired on their last attempt (the worker died every
+    /// time). Run periodically by each worker pool; returns how many it buried.
+    @discardableResult
+    public func buryExpiredLastAttempts() async throws -> Int {
         let rows = try await client.query(
             """
-            UPDATE jobs SET lease_until = now() + \(seconds) * interval '1 second'
+            WITH buried AS (
+                UPDATE jobs SET state = 'dead', lease_token = NULL, lease_until = NULL, updated_at = now(),
+                    last_error = coalesce(last_error || '; ', '') || 'lease expired on the last attempt (worker lost)'
+                WHERE state = 'processing' AND lease_until < now() AND attempts >= max_attempts
+                RETURNING asset_id
+            ), failed AS (
+                UPDATE assets SET status = 'failed', updated_at = now() WHERE id IN (SELECT asset_id FROM buried)
+            )
+            SELECT count(*)::int FROM buried
+            """, logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
+    /// Keeps a long-running job's lease alive; false when the lease was already lost.
+    public func extendLease(_ job: ClaimedJob, by lease: Duration) async throws -> Bool {
+        let rows = try await client.query(
+            """
+            UPDATE jobs SET lease_until = now() + \(lease.seconds) * interval '1 second'
             WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
             RETURNING id
             """, logger: logger)
@@ -79,17 +95,27 @@ public struct JobRepository: Sendable {
     /// guarded by the lease token: if the lease was lost, nothing of it commits.
     public func complete(_ job: ClaimedJob, with completion: StageCompletion, actor: String) async throws {
         try await client.transaction(logger: logger) { connection in
-            try await Self.releaseLease(of: job, to: "done", error: nil, on: connection, logger: logger)
+            // The lease check, the asset's new state and the lineage lock in one round trip.
             let finalStatus = completion.nextStage == nil ? "ready" : "processing"
-            try await connection.query(
+            let rows = try await connection.query(
                 """
-                UPDATE assets SET metadata = metadata || \(completion.metadata.jsonText)::jsonb,
-                    status = \(finalStatus), updated_at = now()
-                WHERE id = \(job.assetID)
+                WITH job AS (
+                    UPDATE jobs SET state = 'done', lease_token = NULL, lease_until = NULL, updated_at = now()
+                    WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
+                    RETURNING asset_id
+                ), asset AS (
+                    UPDATE assets SET metadata = metadata || \(completion.metadata.jsonText)::jsonb,
+                        status = \(finalStatus), updated_at = now()
+                    WHERE id = (SELECT asset_id FROM job)
+                )
+                SELECT pg_advisory_xact_lock(hashtextextended(\(LineageLog.lockName(job.assetID)), 0)) FROM job
                 """, logger: logger)
+            var leaseHeld = false
+            for try await _ in rows { leaseHeld = true }
+            guard leaseHeld else { throw LeaseLost(jobID: job.id) }
             try await LineageLog.append(
                 NewLineageEvent(actor: actor, action: "stage.\(job.stage).done", detail: completion.lineageDetail),
-                to: job.assetID, on: connection, logger: logger)
+                to: job.assetID, on: connection, logger: logger, lockHeld: true)
             if let next = completion.nextStage {
                 try await Self.enqueue(
                     assetID: job.assetID, stage: next, maxAttempts: job.maxAttempts, on: connection, logger: logger)
@@ -116,9 +142,8 @@ public struct JobRepository: Sendable {
                         detail: ["error": .string(reason), "attempts": .number(Double(job.attempt))]),
                     to: job.assetID, on: connection, logger: logger)
             } else {
-                let seconds = Double(backoff.components.seconds) + Double(backoff.components.attoseconds) / 1e18
                 try await connection.query(
-                    "UPDATE jobs SET run_after = now() + \(seconds) * interval '1 second' WHERE id = \(job.id)",
+                    "UPDATE jobs SET run_after = now() + \(backoff.seconds) * interval '1 second' WHERE id = \(job.id)",
                     logger: logger)
             }
         }
@@ -147,4 +172,9 @@ public struct JobRepository: Sendable {
         for try await _ in rows { return }
         throw LeaseLost(jobID: job.id)
     }
+}
+
+extension Duration {
+    /// For SQL intervals: `now() + \(d.seconds) * interval '1 second'`.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
