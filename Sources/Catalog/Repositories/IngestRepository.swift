@@ -15,63 +15,66 @@ public struct IngestRepository: Sendable {
     public func record(
         owner: String, assets: [NewAsset], firstStage: String, maxAttempts: Int, actor: String
     ) async throws -> Receipt {
-        let requestID = UUID()
+        let request = RequestContext(
+            id: UUID(), owner: owner, firstStage: firstStage, maxAttempts: maxAttempts, actor: actor)
+        // The commonest request, one new item, is one statement and atomic by itself.
+        if assets.count == 1, let id = try await insertNew(assets[0], position: 0, request, on: nil) {
+            return Receipt(requestID: request.id, assetIDs: [id])
+        }
         return try await client.transaction(logger: logger) { connection in
-            var assetIDs: [UUID] = []
-            var enqueued = false
-            for asset in assets {
-                let detail: JSONValue = [
-                    "request_id": .string(requestID.uuidString.lowercased()),
-                    "filename": asset.originalFilename.map(JSONValue.string) ?? .null,
-                    "sha256": .string(asset.sha256), "size": .number(Double(asset.size)),
-                ]
-                if let id = try await insertNew(
-                    asset, owner: owner, detail: detail, firstStage: firstStage, maxAttempts: maxAttempts,
-                    actor: actor, on: connection)
-                {
-                    assetIDs.append(id)
-                    enqueued = true
-                } else {
-                    let id = try await existing(asset, owner: owner, on: connection)
-                    try await LineageLog.append(
-                        NewLineageEvent(actor: actor, action: "ingest.repeated", detail: detail), to: id,
-                        on: connection, logger: logger)
-                    assetIDs.append(id)
-                }
-            }
             try await connection.query(
-                """
-                WITH request AS (
-                    INSERT INTO ingest_requests (id, owner) VALUES (\(requestID), \(owner))
-                ), items AS (
+                "INSERT INTO ingest_requests (id, owner) VALUES (\(request.id), \(owner))", logger: logger)
+            var assetIDs: [UUID] = []
+            for (position, asset) in assets.enumerated() {
+                if let id = try await insertNew(asset, position: position, request, on: connection) {
+                    assetIDs.append(id)
+                    continue
+                }
+                let id = try await existing(asset, owner: owner, on: connection)
+                try await LineageLog.append(
+                    NewLineageEvent(
+                        actor: actor, action: "ingest.repeated", detail: Self.acceptedDetail(asset, request.id)),
+                    to: id, on: connection, logger: logger)
+                try await connection.query(
+                    """
                     INSERT INTO ingest_request_items (request_id, position, asset_id)
-                    SELECT \(requestID), ordinality - 1, asset_id
-                    FROM unnest(\(assetIDs)::uuid[]) WITH ORDINALITY AS item(asset_id, ordinality)
-                )
-                SELECT CASE WHEN \(enqueued) THEN pg_notify(\(JobRepository.channel), '') END
-                """, logger: logger)
-            return Receipt(requestID: requestID, assetIDs: assetIDs)
+                    VALUES (\(request.id), \(position), \(id))
+                    """, logger: logger)
+                assetIDs.append(id)
+            }
+            return Receipt(requestID: request.id, assetIDs: assetIDs)
         }
     }
 
-    /// A new asset, its first lineage event and its first job, in one statement (the hot path
-    /// of ingest); nil when the owner already has these bytes.
+    struct RequestContext {
+        let id: UUID
+        let owner: String
+        let firstStage: String
+        let maxAttempts: Int
+        let actor: String
+    }
+
+    /// A new asset with everything that comes with it, in one statement: the row, its first
+    /// lineage event (the chain's start, so no lock is needed), its first job, the request and
+    /// its item, and a NOTIFY for the workers. Nil, having written nothing, when the owner
+    /// already has these bytes.
     private func insertNew(
-        _ asset: NewAsset, owner: String, detail: JSONValue, firstStage: String, maxAttempts: Int, actor: String,
-        on connection: PostgresConnection
-    ) async throws -> UUID? {
-        let rows = try await connection.query(
-            """
+        _ asset: NewAsset, position: Int, _ request: RequestContext, on connection: PostgresConnection?
+    )
+        async throws -> UUID?
+    {
+        let detail = Self.acceptedDetail(asset, request.id)
+        let query: PostgresQuery = """
             WITH inserted AS (
                 INSERT INTO assets (id, kind, owner, sha256, size, media_type, original_filename, storage_key,
                                     status, metadata, comments)
-                VALUES (\(UUID()), \(asset.kind.rawValue), \(owner), decode(\(asset.sha256), 'hex'), \(asset.size),
-                        \(asset.mediaType), \(asset.originalFilename), \(asset.storageKey), 'stored',
+                VALUES (\(UUID()), \(asset.kind.rawValue), \(request.owner), decode(\(asset.sha256), 'hex'),
+                        \(asset.size), \(asset.mediaType), \(asset.originalFilename), \(asset.storageKey), 'stored',
                         \(asset.metadata.jsonText)::jsonb, \(asset.comments))
                 ON CONFLICT (owner, sha256) DO NOTHING
                 RETURNING id
             ), event AS (
-                SELECT id AS asset_id, 1 AS seq, clock_timestamp() AS at, \(actor)::text AS actor,
+                SELECT id AS asset_id, 1 AS seq, clock_timestamp() AS at, \(request.actor)::text AS actor,
                        'ingest.accepted'::text AS action, \(detail.jsonText)::jsonb AS detail, NULL::bytea AS prev_hash
                 FROM inserted
             ), lineage_row AS (
@@ -80,12 +83,30 @@ public struct IngestRepository: Sendable {
                 FROM event
             ), job AS (
                 INSERT INTO jobs (asset_id, stage, state, max_attempts)
-                SELECT id, \(firstStage), 'queued', \(maxAttempts) FROM inserted
+                SELECT id, \(request.firstStage), 'queued', \(request.maxAttempts) FROM inserted
+            ), request AS (
+                INSERT INTO ingest_requests (id, owner) SELECT \(request.id), \(request.owner) FROM inserted
+                ON CONFLICT (id) DO NOTHING
+            ), item AS (
+                INSERT INTO ingest_request_items (request_id, position, asset_id)
+                SELECT \(request.id), \(position), id FROM inserted
             )
-            SELECT id FROM inserted
-            """, logger: logger)
-        for try await id in rows.decode(UUID.self) { return id }
+            SELECT id, pg_notify(\(JobRepository.channel), '')::text FROM inserted
+            """
+        let rows =
+            if let connection { try await connection.query(query, logger: logger) } else {
+                try await client.query(query, logger: logger)
+            }
+        for try await (id, _) in rows.decode((UUID, String).self) { return id }
         return nil
+    }
+
+    static func acceptedDetail(_ asset: NewAsset, _ requestID: UUID) -> JSONValue {
+        [
+            "request_id": .string(requestID.uuidString.lowercased()),
+            "filename": asset.originalFilename.map(JSONValue.string) ?? .null,
+            "sha256": .string(asset.sha256), "size": .number(Double(asset.size)),
+        ]
     }
 
     private func existing(_ asset: NewAsset, owner: String, on connection: PostgresConnection) async throws -> UUID {
