@@ -26,13 +26,12 @@ let package = Package(
         .executableTarget(
             name: "afa",
             dependencies: [
-                "App", "Catalog", "Jobs", "Ingest", "Storage",
+                "App", "Catalog", "Jobs", "Ingest", "Storage", "CLIP", "ModelHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            exclude: ["Commands/Model"]
+            ]
         ),
 
         // MARK: Service modules.
@@ -88,11 +87,14 @@ let package = Package(
         // MARK: Pure libraries: no HTTP, no SQL.
         .target(name: "Media"),
         .target(name: "Schema"),
-        .target(name: "CLIP", dependencies: ["CBLAS", "CZlib"]),
+        .target(name: "CLIP", dependencies: ["CBLAS", "CZlib", "CDNNL"]),
         .target(
             name: "ModelHub",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -101,9 +103,23 @@ let package = Package(
         // MARK: System libraries.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // oneDNN has no pkg-config file on Debian; the module map links -ldnnl.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         // MARK: Tests.
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLIPTests", dependencies: ["CLIP"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ModelHubTests",
+            dependencies: [
+                "ModelHub", "CLIP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
         .testTarget(

@@ -11,6 +11,6 @@ struct AfaCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, WorkerCommand.self, MigrateCommand.self, DatabaseCommand.self, KeysCommand.self,
-            AuditCommand.self, IngestCommand.self, StatusCommand.self,
+            AuditCommand.self, IngestCommand.self, StatusCommand.self, ModelCommand.self,
         ])
 }

@@ -1,0 +1,66 @@
+import CBLAS
+
+/// Multi-head self-attention over stacked sequences.
+///
+/// Layout: q, k, v and the context are [rows, D] with head h in columns h·d ..< (h+1)·d, so a head
+/// is a strided [T, d] slice (leading dimension D) that BLAS reads in place.
+struct SelfAttention: Sendable {
+    let query: Linear
+    let key: Linear
+    let value: Linear
+    let output: Linear
+    let headCount: Int
+
+    var size: Int { query.outputSize }
+    var headSize: Int { size / headCount }
+
+    /// `residual += out_proj(attention(x))`.
+    func apply(
+        _ x: UnsafePointer<Float>, layout: SequenceLayout, causal: Bool, addingTo residual: UnsafeMutablePointer<Float>,
+        scratch: EncoderScratch
+    ) {
+        let rows = layout.paddedRowCount
+        let (q, k, v, context) = (
+            scratch.query.pointer, scratch.key.pointer, scratch.value.pointer, scratch.context.pointer
+        )
+        let input = MatrixInput(x, rows: rows, columns: size)
+        Linear.apply([query, key, value], to: input, into: [q, k, v])
+
+        let (d, ld) = (headSize, Int32(size))
+        let scale = 1 / Float(d).squareRoot()
+        let maxLength = layout.maxLength
+        Parallel.forEach(layout.lengths.count * headCount) { worker, item in
+            let (sequence, head) = item.quotientAndRemainder(dividingBy: headCount)
+            let t = layout.lengths[sequence]
+            let offset = layout.starts[sequence] * size + head * d
+            let (qHead, kHead, vHead, contextHead) = (q + offset, k + offset, v + offset, context + offset)
+            let scores = scratch.scores.pointer + worker * maxLength * maxLength
+            let (n, dimension) = (Int32(t), Int32(d))
+            // scores[T, T] = scale · Q[T, d] · K[T, d]ᵀ
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, n, n, dimension, scale, qHead, ld, kHead, ld, 0, scores, n)
+            for row in 0..<t {
+                softmax(scores + row * t, count: causal ? row + 1 : t, rowLength: t)
+            }
+            // context[T, d] = P[T, T] · V[T, d]
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, n, dimension, n, 1, scores, n, vHead, ld, 0, contextHead, ld)
+        }
+        output.apply(context, rows: rows, into: residual, accumulate: true)
+    }
+
+    /// Softmax over the first `count` entries; the rest of the row (masked future positions) becomes 0.
+    private func softmax(_ row: UnsafeMutablePointer<Float>, count: Int, rowLength: Int) {
+        var maximum = -Float.infinity
+        for j in 0..<count { maximum = max(maximum, row[j]) }
+        var sum: Float = 0
+        for j in 0..<count {
+            let e = VectorMath.exp(row[j] - maximum)
+            row[j] = e
+            sum += e
+        }
+        let inverse = 1 / sum
+        for j in 0..<count { row[j] *= inverse }
+        for j in count..<rowLength { row[j] = 0 }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import CLIP
+
+/// `afa model …`: inspect, run, benchmark and fabricate CLIP checkpoints.
+struct ModelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Inspect, run and benchmark CLIP checkpoints.",
+        subcommands: [
+            InspectModelCommand.self, EmbedTextCommand.self, EmbedImageCommand.self, BenchModelCommand.self,
+            RandomModelCommand.self,
+        ])
+}
+
+extension CLIPPrecision: ExpressibleByArgument {}
