@@ -81,6 +81,20 @@ import Testing
         #expect(code == 3, "the embedded server is stopped once nobody uses it")
     }
 
+    /// `afa db start` keeps the server up across `afa serve` runs until `afa db stop`.
+    @Test func theDatabaseCommandsControlTheEmbeddedServer() async throws {
+        let data = ["AFA_DATA": temporaryDataRoot().path]
+        #expect(try await AfaProcess.run(["db", "status"], environment: data).0 == 3)
+        let (started, output) = try await AfaProcess.run(["db", "start"], environment: data)
+        #expect(started == 0, "\(output)")
+        #expect(output.contains("DATABASE_URL=postgres://"))
+        #expect(try await AfaProcess.run(["db", "start"], environment: data).0 == 0, "starting twice is fine")
+        #expect(try await AfaProcess.run(["migrate"], environment: data).1.contains("catalog schema is current"))
+        #expect(try await AfaProcess.run(["db", "status"], environment: data).0 == 0, "still running after migrate")
+        #expect(try await AfaProcess.run(["db", "stop"], environment: data).0 == 0)
+        #expect(try await AfaProcess.run(["db", "status"], environment: data).0 == 3)
+    }
+
     /// `kill -9` while files are processed, then a restart: everything accepted is processed,
     /// exactly once to completion, and the audit chain is intact.
     @Test func aServerKilledMidProcessingLosesNothing() async throws {

@@ -3,6 +3,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import Logging
+import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -88,12 +89,17 @@ struct KeysCommand: AsyncParsableCommand {
 extension Role: ExpressibleByArgument {}
 
 /// Logs go to stderr as `key=value` lines; LOG_LEVEL picks the level (info by default).
+/// Safe to call more than once: the logging system is set up by the first call only.
 func makeLogger(_ environment: [String: String]) -> Logger {
     let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
+    if !loggingIsBootstrapped.exchange(true, ordering: .acquiringAndReleasing) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
     }
     return Logger(label: "afa")
 }
+
+private let loggingIsBootstrapped = Atomic<Bool>(false)

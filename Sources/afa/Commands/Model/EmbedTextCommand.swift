@@ -30,7 +30,9 @@ struct EmbedTextCommand: AsyncParsableCommand {
 func printEmbeddingRows(_ embeddings: [[Float]], labels: [String], model: String, json: Bool) {
     if json {
         let rows = embeddings.map { "[" + $0.map { "\($0)" }.joined(separator: ", ") + "]" }
-        let modelName = String(decoding: (try? JSONEncoder().encode(model)) ?? Data("\"\"".utf8), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        let modelName = String(decoding: (try? encoder.encode(model)) ?? Data("\"\"".utf8), as: UTF8.self)
         print("{\"model\": \(modelName), \"embeddings\": [" + rows.joined(separator: ", ") + "]}")
     } else {
         for (label, embedding) in zip(labels, embeddings) {

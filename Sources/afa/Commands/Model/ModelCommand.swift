@@ -5,10 +5,10 @@ import CLIP
 struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Inspect, run and benchmark CLIP checkpoints.",
+        abstract: "Fetch, inspect, run and benchmark CLIP checkpoints.",
         subcommands: [
-            InspectModelCommand.self, EmbedTextCommand.self, EmbedImageCommand.self, BenchModelCommand.self,
-            RandomModelCommand.self,
+            FetchModelCommand.self, InspectModelCommand.self, EmbedTextCommand.self, EmbedImageCommand.self,
+            BenchModelCommand.self, RandomModelCommand.self,
         ])
 }
 
