@@ -6,23 +6,15 @@ struct EmbedTextCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed-text", abstract: "Print L2-normalised CLIP text embeddings.")
 
-    @Argument(help: "A Hugging Face CLIP folder.")
-    var directory: String
+    @OptionGroup var model: ModelRunOptions
 
     @Argument(help: "Texts to embed, one embedding each.")
     var texts: [String]
 
-    @Flag(help: "Print {\"model\": …, \"embeddings\": [[…], …]}.")
-    var json = false
-
-    @Option(help: "Matrix-product arithmetic: float32 or bfloat16.")
-    var precision: CLIPPrecision = .float32
-
     func run() async throws {
-        let model = try CLIPModel.load(
-            from: URL(fileURLWithPath: directory), options: CLIPLoadOptions(precision: precision))
-        let embeddings = try model.textEmbeddings(texts)
-        printEmbeddingRows(embeddings, labels: texts, model: directory, json: json)
+        let clip = try model.load()
+        let embeddings = try clip.textEmbeddings(texts)
+        printEmbeddingRows(embeddings, labels: texts, model: model.directory, json: model.json)
     }
 }
 
