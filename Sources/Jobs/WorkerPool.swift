@@ -29,7 +29,7 @@ public struct WorkerPool: Service {
     }
 
     public func run() async throws {
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await listener.run(ringing: doorbell, until: { stopping.isSet }) }
                 group.addTask { await buryJobsOfLostWorkers() }

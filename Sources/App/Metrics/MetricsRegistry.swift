@@ -19,9 +19,15 @@ public final class MetricsRegistry: Sendable {
         MetricsSystem.bootstrap(factory)
     }
 
+    static var queueDepth: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "afa", metricName: "jobs", unitName: "", helpText: "Jobs in the queue by state, read at scrape")
+    }
+
     func recordQueueDepth(_ counts: [JobState: Int]) {
         for state in [JobState.queued, .processing, .done, .failed, .dead] {
-            registry.makeGauge(name: "afa_jobs", labels: [("state", state.rawValue)]).set(Double(counts[state] ?? 0))
+            registry.makeGauge(descriptor: Self.queueDepth, labels: [("state", state.rawValue)]).set(
+                Double(counts[state] ?? 0))
         }
     }
 }

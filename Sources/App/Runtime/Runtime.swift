@@ -82,7 +82,7 @@ public enum Runtime {
         let (key, _) = try await catalog.apiKeys.create(role: .admin, owner: "admin")
         let file = configuration.dataRoot.appending(path: "admin.key")
         try FileManager.default.createDirectory(at: configuration.dataRoot, withIntermediateDirectories: true)
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: file.path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
         // Written straight to the descriptor: stdout may be a pipe, where print() would buffer it.
         let banner = """

@@ -27,7 +27,7 @@ struct CommandRunner: Sendable {
             output: .string(limit: 1 << 20),
             error: .string(limit: 1 << 20)
         )
-        let text = (result.standardOutput ?? "") + (result.standardError ?? "")
+        let text = result.standardOutput + result.standardError
         return Output(succeeded: result.terminationStatus.isSuccess, text: text)
     }
 

@@ -67,7 +67,7 @@ public struct EmbeddedPostgres: Sendable {
         get { FileManager.default.fileExists(atPath: keepRunningMarker.path) }
         nonmutating set {
             if newValue {
-                FileManager.default.createFile(atPath: keepRunningMarker.path, contents: Data())
+                _ = FileManager.default.createFile(atPath: keepRunningMarker.path, contents: Data())
             } else {
                 try? FileManager.default.removeItem(at: keepRunningMarker)
             }
@@ -88,7 +88,7 @@ public struct EmbeddedPostgres: Sendable {
         let versionFile = layout.dataDirectory.appending(path: "PG_VERSION")
         guard !FileManager.default.fileExists(atPath: versionFile.path) else { return }
         try FileManager.default.createDirectory(at: layout.dataDirectory, withIntermediateDirectories: true)
-        if let account = layout.account { try await PostgresAccount().own(layout.dataDirectory.path) }
+        if layout.account != nil { try await PostgresAccount().own(layout.dataDirectory.path) }
         try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: layout.dataDirectory.path)
         logger.info("initialising embedded PostgreSQL", metadata: ["data": "\(layout.dataDirectory.path)"])
         try await runner.check(

@@ -19,7 +19,7 @@ final class AfaProcess: @unchecked Sendable {
             throw TimedOut(what: "the afa binary at \(Self.binary.path) (run `swift build` first)")
         }
         log = FileManager.default.temporaryDirectory.appending(path: "afa-\(name)-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.executableURL = Self.binary
         process.arguments = arguments
