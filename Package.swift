@@ -78,6 +78,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
+                "CLinuxShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -103,6 +104,7 @@ let package = Package(
         // MARK: System libraries.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLinuxShims"),
         // oneDNN has no pkg-config file on Debian; the module map links -ldnnl.
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 

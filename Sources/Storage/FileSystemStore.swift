@@ -9,11 +9,15 @@ import NIOPosix
 public struct FileSystemStore: BlobStore {
     public let root: FilePath
     var stagingDirectory: FilePath { root.appending(".staging") }
+    let groupSync: GroupSync
     static let chunkLength = 256 * 1024
 
     public init(root: String) throws {
-        self.root = FilePath(URL(filePath: root).standardizedFileURL.path)
-        try FileManager.default.createDirectory(atPath: stagingDirectory.string, withIntermediateDirectories: true)
+        let root = FilePath(URL(filePath: root).standardizedFileURL.path)
+        let staging = root.appending(".staging")
+        try FileManager.default.createDirectory(atPath: staging.string, withIntermediateDirectories: true)
+        self.root = root
+        self.groupSync = try GroupSync(directory: staging.string)
     }
 
     func path(of key: BlobKey) -> FilePath { root.appending(key.rawValue) }
@@ -25,27 +29,29 @@ public struct FileSystemStore: BlobStore {
         return StagingWriter(path: path, handle: handle)
     }
 
-    /// One trip to the I/O thread pool: create the folders, rename into place (or drop the
-    /// staged copy when the content address is taken), and flush the directory entry.
+    /// Renames the staged bytes (already durable) into place, or drops them when the content
+    /// address is taken, then waits for a group flush so the new name is durable too.
     public func commit(_ staged: StagedBlob, as key: BlobKey) async throws {
         let destination = path(of: key)
-        try await NIOThreadPool.singleton.runIfActive {
+        let renamed = try await NIOThreadPool.singleton.runIfActive {
             try POSIXFile.createDirectories(destination.removingLastComponent().string)
             if access(destination.string, F_OK) == 0 {
                 unlink(staged.path.string)
-                return
+                return false
             }
             try POSIXFile.check(rename(staged.path.string, destination.string), "rename to \(destination)")
-            POSIXFile.synchronizeDirectory(destination.removingLastComponent().string)
+            return true
         }
+        if renamed { try await groupSync.sync() }
     }
 
-    /// Small values skip the streaming writer: written, hashed and flushed in one trip.
+    /// Small values skip the streaming writer: written and hashed in one trip, then flushed
+    /// with everyone else's in a group `syncfs`, before they may be renamed into place.
     public func stage(_ bytes: ByteBuffer) async throws -> StagedBlob {
         let path = stagingDirectory.appending("doc-\(UUID().uuidString.lowercased())")
-        return try await NIOThreadPool.singleton.runIfActive {
+        let staged = try await NIOThreadPool.singleton.runIfActive {
             try bytes.withUnsafeReadableBytes { raw in
-                try POSIXFile.writeDurably(raw, to: path.string)
+                try POSIXFile.writeNew(raw, to: path.string)
                 var hasher = SHA256()
                 hasher.update(bufferPointer: raw)
                 return StagedBlob(
@@ -53,6 +59,8 @@ public struct FileSystemStore: BlobStore {
                     prefix: Array(raw.prefix(StagingWriter.prefixLength)))
             }
         }
+        try await groupSync.sync()
+        return staged
     }
 
     public func discard(_ staged: StagedBlob) async {
@@ -78,7 +86,7 @@ public struct FileSystemStore: BlobStore {
         try await FileSystem.shared.createDirectory(
             at: target.removingLastComponent(), withIntermediateDirectories: true)
         try await FileSystem.shared.moveItem(at: path(of: key), to: target)
-        try await Self.synchronizeDirectory(target.removingLastComponent())
+        try await groupSync.sync()
     }
 
     public func delete(_ key: BlobKey) async throws {
@@ -86,10 +94,6 @@ public struct FileSystemStore: BlobStore {
     }
 
     public func uri(for key: BlobKey) -> String { "file://" + path(of: key).string }
-
-    static func synchronizeDirectory(_ directory: FilePath) async throws {
-        try await NIOThreadPool.singleton.runIfActive { POSIXFile.synchronizeDirectory(directory.string) }
-    }
 }
 
 /// Reads one file range chunk by chunk; the handle is opened on the first pull.

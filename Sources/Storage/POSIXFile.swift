@@ -16,8 +16,9 @@ enum POSIXFile {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
-    /// Creates `path` (it must not exist), writes everything, fsyncs and closes.
-    static func writeDurably(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+    /// Creates `path` (it must not exist), writes everything and closes; durability is the
+    /// caller's (a group `syncfs`).
+    static func writeNew(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else { throw Failure(operation: "create \(path)", code: errno) }
         defer { close(descriptor) }
@@ -30,14 +31,5 @@ enum POSIXFile {
             }
             offset += written
         }
-        try check(fsync(descriptor), "fsync \(path)")
-    }
-
-    /// A rename is durable only once the directory that holds the new name is flushed.
-    static func synchronizeDirectory(_ path: String) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        close(descriptor)
     }
 }

@@ -80,3 +80,20 @@ extension FileSystemStoreTests {
         #expect(store.uri(for: destination).hasSuffix("/derived/thumbs/one"))
     }
 }
+
+extension FileSystemStoreTests {
+    /// Many concurrent small writes share flushes but each is durable and intact when it returns.
+    @Test func concurrentSmallBlobsAreAllCommitted() async throws {
+        let store = try FileSystemStore(root: root.path)
+        let blobs = try await withThrowingTaskGroup(of: StagedBlob.self) { group in
+            for index in 0..<64 { group.addTask { try await store.put(ByteBuffer(string: #"{"n":\#(index)}"#)) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(blobs.map(\.sha256)).count == 64)
+        for blob in blobs {
+            let bytes = try await collect(store.read(.raw(sha256: blob.sha256), range: nil))
+            #expect(Int64(bytes.count) == blob.size)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appending(path: ".staging").path).isEmpty)
+    }
+}
