@@ -26,14 +26,29 @@ start_server() {
 stop_server() { kill "$SERVER"; wait "$SERVER" || true; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
-start_server
-export AFA_KEY="$(cat "$WORK/data/admin.key")"
 
-echo "== small JSON documents over HTTP (wrk -t2 -c32 -d10s) =="
-for run in $(seq 1 "$RUNS"); do
-    wrk -t2 -c32 -d10s -s bench/ingest/documents.lua "http://127.0.0.1:$PORT" | grep docs_per_second | tee -a "$WORK/docs"
+queue_idle() {
+    curl -sf "http://127.0.0.1:$PORT/metrics" \
+        | awk '/^afa_jobs\{state="(queued|processing)"\}/ { busy += $2 } END { exit busy > 0 }'
+}
+
+# Acceptance alone (WORKER_THREADS=0: an API node), then with the default 4 in-process workers
+# verifying every document as it comes; each run of the second starts from an empty queue.
+for workers in 0 4; do
+    export WORKER_THREADS=$workers
+    start_server
+    export AFA_KEY="$(cat "$WORK/data/admin.key")"
+    echo "== small JSON documents over HTTP, WORKER_THREADS=$workers (wrk -t2 -c32 -d10s) =="
+    for run in $(seq 1 "$RUNS"); do
+        wrk -t2 -c32 -d10s -s bench/ingest/documents.lua "http://127.0.0.1:$PORT" | grep docs_per_second \
+            | tee -a "$WORK/docs$workers"
+        if ((workers > 0)); then for _ in $(seq 1 600); do queue_idle && break; sleep 0.5; done; fi
+    done
+    echo "median docs/s (WORKER_THREADS=$workers): $(sed 's/docs_per_second=\([0-9]*\).*/\1/' "$WORK/docs$workers" | median)"
+    stop_server
 done
-echo "median docs/s: $(sed 's/docs_per_second=\([0-9]*\).*/\1/' "$WORK/docs" | median)"
+unset WORKER_THREADS
+start_server
 
 echo "== 1 MiB files (200 per run, 4 in flight) =="
 for run in $(seq 1 "$RUNS"); do
