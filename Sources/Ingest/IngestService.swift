@@ -48,7 +48,7 @@ public struct IngestService: Sendable {
             for blob in staged { await store.discard(blob) }
             throw error
         }
-        for blob in staged { try await store.commit(blob, as: .raw(sha256: blob.sha256)) }
+        try await store.commitContent(staged)
         let receipt = try await catalog.ingests.record(
             owner: batch.owner, assets: assets, firstStage: pipeline.firstStage, maxAttempts: maxAttempts, actor: actor)
         Counter(label: "afa_ingest_items_total").increment(by: assets.count)

@@ -7,10 +7,13 @@ import NIOCore
 public protocol BlobStore: Sendable {
     func makeStagingWriter() async throws -> StagingWriter
     /// Stages a small in-memory value (a JSON document), to be committed like an upload.
+    /// It may not be durable until committed.
     func stage(_ bytes: ByteBuffer) async throws -> StagedBlob
     /// Moves staged bytes under `key`. If `key` already holds a blob, the staged copy is dropped:
     /// keys of raw inputs are content addresses, so the bytes are the same.
     func commit(_ staged: StagedBlob, as key: BlobKey) async throws
+    /// Commits several staged blobs under their content addresses, durably, as one batch.
+    func commitContent(_ staged: [StagedBlob]) async throws
     func discard(_ staged: StagedBlob) async
     /// Streams `range` (the whole blob when nil) in chunks, pulling as the consumer reads.
     func read(_ key: BlobKey, range: Range<Int64>?) async throws -> BlobByteSequence
@@ -31,6 +34,10 @@ extension BlobStore {
             await writer.abandon()
             throw error
         }
+    }
+
+    public func commitContent(_ staged: [StagedBlob]) async throws {
+        for blob in staged { try await commit(blob, as: .raw(sha256: blob.sha256)) }
     }
 
     /// Stores a small in-memory value under its content address.

@@ -29,27 +29,42 @@ public struct FileSystemStore: BlobStore {
         return StagingWriter(path: path, handle: handle)
     }
 
-    /// Renames the staged bytes (already durable) into place, or drops them when the content
-    /// address is taken, then waits for a group flush so the new name is durable too.
     public func commit(_ staged: StagedBlob, as key: BlobKey) async throws {
-        let destination = path(of: key)
-        let renamed = try await NIOThreadPool.singleton.runIfActive {
-            try POSIXFile.createDirectories(destination.removingLastComponent().string)
-            if access(destination.string, F_OK) == 0 {
-                unlink(staged.path.string)
-                return false
-            }
-            try POSIXFile.check(rename(staged.path.string, destination.string), "rename to \(destination)")
-            return true
-        }
-        if renamed { try await groupSync.sync() }
+        try await commit([(staged, key)])
     }
 
-    /// Small values skip the streaming writer: written and hashed in one trip, then flushed
-    /// with everyone else's in a group `syncfs`, before they may be renamed into place.
+    public func commitContent(_ staged: [StagedBlob]) async throws {
+        try await commit(staged.map { ($0, BlobKey.raw(sha256: $0.sha256)) })
+    }
+
+    /// Flushes the staged bytes (one group `syncfs` for the whole batch), renames them into
+    /// place in one trip to the I/O pool (dropping a copy whose content address is taken), then
+    /// flushes again so the new names are durable. Bytes are on disk before their name is.
+    private func commit(_ batch: [(StagedBlob, BlobKey)]) async throws {
+        guard !batch.isEmpty else { return }
+        try await groupSync.sync()
+        let moves = batch.map { ($0.0.path.string, path(of: $0.1)) }
+        let renamedAny = try await NIOThreadPool.singleton.runIfActive {
+            var renamedAny = false
+            for (source, destination) in moves {
+                try POSIXFile.createDirectories(destination.removingLastComponent().string)
+                if access(destination.string, F_OK) == 0 {
+                    unlink(source)
+                    continue
+                }
+                try POSIXFile.check(rename(source, destination.string), "rename to \(destination)")
+                renamedAny = true
+            }
+            return renamedAny
+        }
+        if renamedAny { try await groupSync.sync() }
+    }
+
+    /// Small values skip the streaming writer: written and hashed in one trip to the I/O pool.
+    /// They become durable when committed, together with the rest of their batch.
     public func stage(_ bytes: ByteBuffer) async throws -> StagedBlob {
         let path = stagingDirectory.appending("doc-\(UUID().uuidString.lowercased())")
-        let staged = try await NIOThreadPool.singleton.runIfActive {
+        return try await NIOThreadPool.singleton.runIfActive {
             try bytes.withUnsafeReadableBytes { raw in
                 try POSIXFile.writeNew(raw, to: path.string)
                 var hasher = SHA256()
@@ -59,8 +74,6 @@ public struct FileSystemStore: BlobStore {
                     prefix: Array(raw.prefix(StagingWriter.prefixLength)))
             }
         }
-        try await groupSync.sync()
-        return staged
     }
 
     public func discard(_ staged: StagedBlob) async {

@@ -2,7 +2,7 @@ import Crypto
 import NIOCore
 import NIOFileSystem
 
-/// Bytes written to a staging file and made durable there (fsync), not yet a blob.
+/// Bytes written to a staging file, not yet a blob; durable once committed.
 public struct StagedBlob: Sendable {
     public let path: FilePath
     public let sha256: String
