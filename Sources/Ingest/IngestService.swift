@@ -30,30 +30,42 @@ public struct IngestService: Sendable {
         public let assetIDs: [UUID]
     }
 
-    /// Validates every item first, so a bad part rejects the whole request before anything is kept.
+    /// Validates every item first, so a bad part rejects the whole request before anything is
+    /// kept. Whatever fails, every staged blob of the batch is removed before the error leaves.
     public func accept(_ batch: IngestBatch, actor: String) async throws -> Receipt {
-        guard !batch.items.isEmpty else {
-            throw IngestRejection(.noItems, "the request holds no files[] part and no JSON document")
-        }
-        var assets: [NewAsset] = []
         var staged: [StagedBlob] = []
         do {
+            guard !batch.items.isEmpty else {
+                throw IngestRejection(.noItems, "the request holds no files[] part and no JSON document")
+            }
+            var assets: [NewAsset] = []
             for item in batch.items {
                 let (blob, asset) = try await prepare(item, comments: batch.comments)
                 staged.append(blob)
                 assets.append(asset)
             }
+            try await store.commitContent(staged)
+            let receipt = try await catalog.ingests.record(
+                owner: batch.owner, assets: assets, firstStage: pipeline.firstStage, maxAttempts: maxAttempts,
+                actor: actor)
+            Counter(label: "afa_ingest_items_total").increment(by: assets.count)
+            Counter(label: "afa_ingest_bytes_total").increment(by: Int(assets.reduce(0) { $0 + $1.size }))
+            return Receipt(requestID: receipt.requestID, assetIDs: receipt.assetIDs)
         } catch {
-            for case .file(let blob, _, _) in batch.items { await store.discard(blob) }
-            for blob in staged { await store.discard(blob) }
+            // Blobs already renamed into place are content-addressed: the next upload of the
+            // same bytes reuses them. Staged ones (files not yet prepared included) go.
+            await Self.discard(batch.items, staged: staged, from: store)
             throw error
         }
-        try await store.commitContent(staged)
-        let receipt = try await catalog.ingests.record(
-            owner: batch.owner, assets: assets, firstStage: pipeline.firstStage, maxAttempts: maxAttempts, actor: actor)
-        Counter(label: "afa_ingest_items_total").increment(by: assets.count)
-        Counter(label: "afa_ingest_bytes_total").increment(by: Int(assets.reduce(0) { $0 + $1.size }))
-        return Receipt(requestID: receipt.requestID, assetIDs: receipt.assetIDs)
+    }
+
+    /// Removes the staging files of a refused request.
+    public static func discard(_ items: [IngestItem], staged: [StagedBlob] = [], from store: any BlobStore) async {
+        var files = staged
+        for case .file(let blob, _, _) in items where !files.contains(where: { $0.path == blob.path }) {
+            files.append(blob)
+        }
+        for blob in files { await store.discard(blob) }
     }
 
     private func prepare(_ item: IngestItem, comments: String?) async throws -> (StagedBlob, NewAsset) {

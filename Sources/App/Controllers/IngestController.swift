@@ -25,8 +25,14 @@ struct IngestController {
     @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
         let principal = try context.requirePrincipal()
         let body = try await IngestRequestReader(store: store, limits: limits).read(request)
+        let owner: String
         do {
-            let owner = try resolveOwner(requested: body.owner, principal: principal)
+            owner = try resolveOwner(requested: body.owner, principal: principal)
+        } catch {
+            await IngestService.discard(body.items, from: store)
+            throw error
+        }
+        do {
             let receipt = try await service.accept(
                 IngestBatch(owner: owner, comments: body.comments, items: body.items),
                 actor: "key:\(principal.keyID.uuidString.lowercased())")
@@ -35,16 +41,10 @@ struct IngestController {
                 response: Accepted(
                     job_id: receipt.requestID.uuidString.lowercased(),
                     system_ids: receipt.assetIDs.map { $0.uuidString.lowercased() }, status: "accepted"))
-        } catch {
-            // Nothing of a refused request stays behind (committed blobs are content-addressed
-            // and simply reused by the next upload of the same bytes).
-            for case .file(let blob, _, _) in body.items { await store.discard(blob) }
-            if let rejection = error as? IngestRejection {
-                let status: HTTPResponse.Status =
-                    rejection.code == .unsupportedMediaType ? .unsupportedMediaType : .badRequest
-                throw APIError(status, code: rejection.code.rawValue, rejection.message)
-            }
-            throw error
+        } catch let rejection as IngestRejection {
+            let status: HTTPResponse.Status =
+                rejection.code == .unsupportedMediaType ? .unsupportedMediaType : .badRequest
+            throw APIError(status, code: rejection.code.rawValue, rejection.message)
         }
     }
 
