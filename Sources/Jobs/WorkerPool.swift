@@ -30,14 +30,27 @@ public struct WorkerPool: Service {
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await listener.run(ringing: doorbell, until: { stopping.isSet }) }
-                group.addTask { await buryJobsOfLostWorkers() }
-                for index in 0..<configuration.concurrency {
-                    group.addTask { await workLoop(index: index) }
+            // Children report whether they were a worker: the listener and the reaper are
+            // cancelled once every worker has finished its last job, not before.
+            await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    await listener.run(ringing: doorbell, until: { stopping.isSet })
+                    return false
                 }
-                // The listener and the reaper end with the workers.
-                for _ in 0..<configuration.concurrency { await group.next() }
+                group.addTask {
+                    await buryJobsOfLostWorkers()
+                    return false
+                }
+                for index in 0..<configuration.concurrency {
+                    group.addTask {
+                        await workLoop(index: index)
+                        return true
+                    }
+                }
+                var running = configuration.concurrency
+                while running > 0, let wasWorker = await group.next() {
+                    if wasWorker { running -= 1 }
+                }
                 group.cancelAll()
             }
         } onGracefulShutdown: {
