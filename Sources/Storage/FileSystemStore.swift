@@ -47,12 +47,18 @@ public struct FileSystemStore: BlobStore {
         let renamedAny = try await NIOThreadPool.singleton.runIfActive {
             var renamedAny = false
             for (source, destination) in moves {
-                try POSIXFile.createDirectories(destination.removingLastComponent().string)
                 if access(destination.string, F_OK) == 0 {
                     unlink(source)
                     continue
                 }
-                try POSIXFile.check(rename(source, destination.string), "rename to \(destination)")
+                // Folders exist for all but the first blob under a prefix: create them only then.
+                if rename(source, destination.string) != 0 {
+                    guard errno == ENOENT else {
+                        throw POSIXFile.Failure(operation: "rename to \(destination)", code: errno)
+                    }
+                    try POSIXFile.createDirectories(destination.removingLastComponent().string)
+                    try POSIXFile.check(rename(source, destination.string), "rename to \(destination)")
+                }
                 renamedAny = true
             }
             return renamedAny

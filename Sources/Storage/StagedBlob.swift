@@ -40,9 +40,9 @@ public final class StagingWriter {
         offset += Int64(buffer.readableBytes)
     }
 
-    /// Flushes to disk and closes; the result can then be committed.
+    /// Closes the file; the result can then be committed, which makes it durable (a group
+    /// flush before the rename), so it is not flushed here as well.
     public func finish() async throws -> StagedBlob {
-        try await handle.synchronize()
         try await handle.close()
         closed = true
         return StagedBlob(path: path, sha256: hasher.finalize().hexString, size: offset, prefix: prefix)

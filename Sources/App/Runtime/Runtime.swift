@@ -45,11 +45,7 @@ public enum Runtime {
         metrics.bootstrap()
         try await withCatalog(configuration, environment: environment, logger: logger) { catalog, _ in
             try await ensureAdminKey(catalog, configuration: configuration, logger: logger)
-            let store = try FileSystemStore(root: configuration.storagePath.path)
-            let pipeline = Pipeline.standard(store: store, maximumJSONBytes: configuration.maximumJSONBytes)
-            let workers = WorkerPool(
-                catalog: catalog, pipeline: pipeline, configuration: configuration.workers,
-                logger: logger)
+            let (store, pipeline, workers) = try processing(configuration, catalog: catalog, logger: logger)
             let app = buildApplication(
                 AppDependencies(
                     catalog: catalog, store: store, pipeline: pipeline, metrics: metrics, configuration: configuration),
@@ -62,17 +58,26 @@ public enum Runtime {
     public static func work(environment: [String: String], logger: Logger) async throws {
         let configuration = try AppConfiguration(environment: environment)
         try await withCatalog(configuration, environment: environment, logger: logger) { catalog, _ in
-            let store = try FileSystemStore(root: configuration.storagePath.path)
-            let workers = WorkerPool(
-                catalog: catalog,
-                pipeline: .standard(store: store, maximumJSONBytes: configuration.maximumJSONBytes),
-                configuration: configuration.workers, logger: logger)
+            let (_, _, workers) = try processing(configuration, catalog: catalog, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: workers)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             logger.info("worker started", metadata: ["concurrency": "\(configuration.workers.concurrency)"])
             try await group.run()
         }
+    }
+
+    /// The blob store, the pipeline over it and the workers that run it, alike in every role.
+    static func processing(
+        _ configuration: AppConfiguration, catalog: CatalogDatabase, logger: Logger
+    ) throws
+        -> (any BlobStore, Pipeline, WorkerPool)
+    {
+        let store = try FileSystemStore(root: configuration.storagePath.path)
+        let pipeline = Pipeline.standard(store: store, maximumJSONBytes: configuration.maximumJSONBytes)
+        let workers = WorkerPool(
+            catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: logger)
+        return (store, pipeline, workers)
     }
 
     /// A catalog without any admin key gets one, shown once and kept in `$AFA_DATA/admin.key` (0600).

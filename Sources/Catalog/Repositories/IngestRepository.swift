@@ -21,12 +21,14 @@ public struct IngestRepository: Sendable {
         if assets.count == 1, let id = try await insertNew(assets[0], position: 0, request, on: nil) {
             return Receipt(requestID: request.id, assetIDs: [id])
         }
+        // Only a repeat makes the single-item statement write nothing: no need to try it again.
+        let knownRepeat = assets.count == 1
         return try await client.transaction(logger: logger) { connection in
             try await connection.query(
                 "INSERT INTO ingest_requests (id, owner) VALUES (\(request.id), \(owner))", logger: logger)
             var assetIDs: [UUID] = []
             for (position, asset) in assets.enumerated() {
-                if let id = try await insertNew(asset, position: position, request, on: connection) {
+                if !knownRepeat, let id = try await insertNew(asset, position: position, request, on: connection) {
                     assetIDs.append(id)
                     continue
                 }
