@@ -89,19 +89,34 @@
             }
         }
 
-        /// Symmetric per-row int8: scale = max |w| / 127, w_q = round(w / scale).
+        /// Symmetric per-row int8: scale = max |w| / limit, w_q = round(w / scale).
+        ///
+        /// The limit is 127 where the CPU multiplies int8 with VNNI. Without VNNI (AVX2 only,
+        /// e.g. AMD Zen 3), oneDNN multiplies with `vpmaddubsw`, which adds two u8·s8 products
+        /// into a saturating int16: with |w_q| ≤ 127 a pair reaches 2·255·127 > 32,767 and
+        /// clips, which cost cosine 0.977 against float32 there. |w_q| ≤ 63 cannot saturate
+        /// (2·255·63 = 32,130), at the price of one bit of weight precision on those CPUs.
+        static let weightLimit: Float = {
+            let isa = dnnl_get_effective_cpu_isa()
+            let hasVNNI =
+                isa == dnnl_cpu_isa_avx2_vnni
+                || (isa.rawValue & dnnl_cpu_isa_avx512_core_vnni.rawValue) == dnnl_cpu_isa_avx512_core_vnni.rawValue
+            return hasVNNI ? 127 : 63
+        }()
+
         private static func quantizePerRow(_ weight: Tensor) -> (scales: [Float], values: [Int8]) {
             let (rows, columns) = (weight.shape[0], weight.shape[1])
+            let limit = weightLimit
             var scales = [Float](repeating: 1, count: rows)
             var values = [Int8](repeating: 0, count: rows * columns)
             for row in 0..<rows {
                 let w = weight.pointer + row * columns
                 let largest = maxMagnitude(w, count: columns)
-                let scale = largest > 0 && largest.isFinite ? largest / 127 : 1
+                let scale = largest > 0 && largest.isFinite ? largest / limit : 1
                 scales[row] = scale
                 for j in 0..<columns {
                     // Clamped and rounded without traps: a NaN in a damaged checkpoint must not crash.
-                    let clamped = min(max(w[j] / scale, -127), 127) + 12_582_912
+                    let clamped = min(max(w[j] / scale, -limit), limit) + 12_582_912
                     values[row * columns + j] = Int8(
                         truncatingIfNeeded: Int32(bitPattern: clamped.bitPattern &- 0x4B40_0000))
                 }
