@@ -33,7 +33,9 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController(catalog: dependencies.catalog, metrics: dependencies.metrics).addRoutes(to: router)
 
-    let api = router.group("api/v1").add(middleware: APIKeyMiddleware(keys: dependencies.catalog.apiKeys))
+    let principals = PrincipalCache()
+    let api = router.group("api/v1").add(
+        middleware: APIKeyMiddleware(keys: dependencies.catalog.apiKeys, cache: principals))
     let configuration = dependencies.configuration
     IngestController(
         service: IngestService(
@@ -41,10 +43,12 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
             maxAttempts: configuration.workers.retry.maxAttempts, logger: logger),
         catalog: dependencies.catalog, store: dependencies.store,
         limits: .init(
-            maximumBodyBytes: configuration.maximumUploadBytes, maximumJSONBytes: configuration.maximumJSONBytes)
+            maximumBodyBytes: configuration.maximumUploadBytes, maximumJSONBytes: configuration.maximumJSONBytes,
+            maximumItems: configuration.maximumItemsPerRequest, maximumCommentBytes: configuration.maximumCommentBytes)
     ).addRoutes(to: api)
     ObjectsController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
-    AdminController(catalog: dependencies.catalog).addRoutes(to: api.group("admin"))
+    AdminController(catalog: dependencies.catalog, store: dependencies.store, principals: principals).addRoutes(
+        to: api.group("admin"))
     return router
 }
 
@@ -56,7 +60,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(dependencies, logger: logger),
-        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+        server: .guardedHTTP1(limits: dependencies.configuration.http),
         configuration: .init(
             address: .hostname(dependencies.configuration.host, port: dependencies.configuration.port),
             serverName: "afa"),

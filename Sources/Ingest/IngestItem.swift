@@ -33,6 +33,8 @@ public struct IngestRejection: Error, CustomStringConvertible, Sendable {
         case unsupportedMediaType = "unsupported_media_type"
         case invalidJSON = "invalid_json"
         case noItems = "no_items"
+        case invalidField = "invalid_field"
+        case tooManyItems = "too_many_items"
     }
 
     public let code: Code

@@ -38,6 +38,14 @@ public struct IngestService: Sendable {
             guard !batch.items.isEmpty else {
                 throw IngestRejection(.noItems, "the request holds no files[] part and no JSON document")
             }
+            // What PostgreSQL would refuse is refused before any blob is committed: a NUL in
+            // `comments` once answered 500 and left the request's blobs behind.
+            if let comments = batch.comments, let problem = StorableText.problem(in: comments) {
+                throw IngestRejection(.invalidField, "comments \(problem)")
+            }
+            if let problem = StorableText.problem(in: batch.owner) {
+                throw IngestRejection(.invalidField, "owner \(problem)")
+            }
             var assets: [NewAsset] = []
             for item in batch.items {
                 let (blob, asset) = try await prepare(item, comments: batch.comments)
@@ -72,13 +80,13 @@ public struct IngestService: Sendable {
         switch item {
         case .file(let blob, let part, let filename):
             guard blob.size > 0 else {
-                throw IngestRejection(.emptyPart, "part '\(part)' (\(filename ?? "no filename")) is empty")
+                throw IngestRejection(.emptyPart, "part '\(part)' (\(Self.describe(filename))) is empty")
             }
             let sniffed = MediaSniffer.sniff(blob.prefix)
             guard let kind = Catalog.AssetKind(rawValue: sniffed.kind.rawValue), kind != .other else {
                 throw IngestRejection(
                     .unsupportedMediaType,
-                    "part '\(part)' (\(filename ?? "no filename")) is not an image, a video or a JSON document")
+                    "part '\(part)' (\(Self.describe(filename))) is not an image, a video or a JSON document")
             }
             return (
                 blob, asset(for: blob, kind: kind, mediaType: sniffed.mediaType, filename: filename, comments: comments)
@@ -100,6 +108,11 @@ public struct IngestService: Sendable {
             kind: kind, sha256: blob.sha256, size: blob.size, mediaType: mediaType,
             originalFilename: filename.map(Self.displayName), storageKey: BlobKey.raw(sha256: blob.sha256).rawValue,
             comments: comments, metadata: [:])
+    }
+
+    /// A filename as an error message quotes it: a short excerpt.
+    static func describe(_ filename: String?) -> String {
+        filename.map { ClientText.excerpt($0) } ?? "no filename"
     }
 
     /// Filenames are kept for display only; strip control characters and cap the length.

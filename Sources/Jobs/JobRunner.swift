@@ -42,7 +42,7 @@ struct JobRunner: Sendable {
             await fail(job, reason: error.reason, retryable: false, logger: logger)
             record(job, outcome: "failed", since: started)
         } catch {
-            await fail(job, reason: String(describing: error), retryable: true, logger: logger)
+            await fail(job, reason: DatabaseFailure(error).description, retryable: true, logger: logger)
             record(job, outcome: "error", since: started)
         }
     }

@@ -79,6 +79,7 @@ public struct WorkerPool: Service {
         let runner = JobRunner(
             catalog: catalog, pipeline: pipeline, configuration: configuration, worker: worker, logger: logger)
         while !stopping.isSet && !Task.isCancelled {
+            let rings = doorbell.rings
             do {
                 if let job = try await catalog.jobs.claim(worker: worker, lease: configuration.lease) {
                     await runner.run(job)
@@ -87,7 +88,7 @@ public struct WorkerPool: Service {
             } catch {
                 logger.warning("could not claim a job", metadata: ["error": "\(String(reflecting: error))"])
             }
-            await doorbell.wait(upTo: configuration.pollInterval)
+            await doorbell.wait(upTo: configuration.pollInterval, unlessRungSince: rings)
         }
     }
 }

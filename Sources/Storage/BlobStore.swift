@@ -63,12 +63,16 @@ public enum BlobStoreError: Error, CustomStringConvertible {
     case notFound(BlobKey)
     case tooLarge(BlobKey, Int)
     case rangeNotSatisfiable(BlobKey, size: Int64)
+    /// The stored bytes changed since they were accepted.
+    case digestMismatch(BlobKey, expected: String, actual: String)
 
     public var description: String {
         switch self {
         case .notFound(let key): return "no blob at \(key)"
         case .tooLarge(let key, let limit): return "blob \(key) is larger than \(limit) bytes"
         case .rangeNotSatisfiable(let key, let size): return "range outside blob \(key) of \(size) bytes"
+        case .digestMismatch(let key, let expected, let actual):
+            return "blob \(key) hashes to \(actual), expected \(expected): the stored bytes changed"
         }
     }
 }

@@ -59,7 +59,9 @@ import Testing
             try await catalog.jobs.complete(takeover, with: completion, actor: "other")
             let asset = try #require(try await catalog.assets.find(takeover.assetID))
             #expect(asset.status == .ready)
-            let done = try await catalog.lineage.events(for: asset.id).filter { $0.action == "stage.verify.done" }
+            let done = try await catalog.lineage.events(for: asset.id, limit: 1000).filter {
+                $0.action == "stage.verify.done"
+            }
             #expect(done.count == 1)
         }
     }
@@ -80,7 +82,7 @@ import Testing
             let dead = try await catalog.jobs.list(state: .dead, limit: 10)
             #expect(dead.map(\.lastError) == ["disk hiccup again"])
             #expect(try await catalog.assets.find(assetID)?.status == .failed)
-            let actions = try await catalog.lineage.events(for: assetID).map(\.action)
+            let actions = try await catalog.lineage.events(for: assetID, limit: 1000).map(\.action)
             #expect(actions == ["ingest.accepted", "stage.verify.dead"])
 
             #expect(try await catalog.jobs.retry(jobID: dead[0].id, actor: "admin"))

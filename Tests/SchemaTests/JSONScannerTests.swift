@@ -59,4 +59,32 @@ import Testing
         let fine = Array(repeating: UInt8(ascii: "["), count: 500) + Array(repeating: UInt8(ascii: "]"), count: 500)
         #expect(throws: Never.self) { try JSONScanner.scan(fine) }
     }
+
+    /// What PostgreSQL's `jsonb` would refuse later is refused here, so nothing accepted at
+    /// ingest dies in a worker (`{"s":"\ud800"}` was accepted, then dead after five attempts).
+    @Test(arguments: [
+        #"{"s":"\u0000"}"#, #"{"\u0000":1}"#, #"{"s":"\ud800"}"#, #"{"s":"\udc00"}"#, #"{"s":"\ud800\u0041"}"#,
+        #"{"s":"\ud800x"}"#,
+    ])
+    func textPostgreSQLCannotHoldIsRefused(text: String) {
+        #expect(throws: JSONSyntaxError.self) { try scan(text) }
+    }
+
+    @Test func surrogatePairsAndOtherEscapesAreFine() throws {
+        #expect(try scan(#"{"s":"\ud83d\ude00 \u00e9 \u0001"}"#) == .object(members: 1))
+    }
+
+    /// The same limits as PostgreSQL 16's `numeric`, checked against the server in
+    /// `JSONLimitsTests`; `1e400` (beyond a Double) is a number like any other.
+    @Test(arguments: [
+        ("1e400", true), ("-1e400", true), ("1e131071", true), ("1e131072", false), ("1E+131071", true),
+        ("0.001e131074", true), ("0.001e131075", false), ("12345e131067", true), ("12345e131068", false),
+        ("1e-16383", true), ("1e-16384", false), ("1.5e-16383", false), ("0.5e-16382", true), ("0e200000", true),
+        ("0e-20000", false), ("-0.0e-16383", false), ("1e99999999999999999999", false),
+        ("123456789012345678901234567890", true),
+    ])
+    func numbersAreAcceptedExactlyWhenNumericHoldsThem(number: String, accepted: Bool) {
+        #expect(((try? scan(number)) != nil) == accepted, "\(number)")
+        #expect(((try? scan(#"{"n":[\#(number)]}"#)) != nil) == accepted, "\(number) inside a document")
+    }
 }

@@ -6,7 +6,7 @@ import Hummingbird
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let keys: APIKeyRepository
-    let cache = PrincipalCache()
+    let cache: PrincipalCache
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response

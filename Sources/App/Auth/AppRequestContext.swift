@@ -7,10 +7,20 @@ import NIOCore
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// The connection, for `acceptBody()`; nil under the test framework's in-process router.
+    let channel: (any Channel)?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.principal = nil
+        self.channel = source.channel
+    }
+
+    /// The route has accepted the key and the request: a client waiting on
+    /// `Expect: 100-continue` may now send the body (see `ExpectContinueHandler`).
+    func acceptBody() async {
+        guard let channel else { return }
+        try? await channel.triggerUserOutboundEvent(ExpectContinueHandler.AcceptBody()).get()
     }
 
     /// Bodies are streamed by the ingest route with its own limit; this bounds only small

@@ -4,7 +4,8 @@ import Synchronization
 
 /// Remembers recently authenticated keys for a few seconds, so a busy client does not cost a
 /// database round trip per request. Only successes are kept (random wrong keys cannot fill it);
-/// a revoked key stops working within `lifetime`.
+/// a key revoked through this process stops working at once (`forget`), one revoked through
+/// another process within `lifetime`.
 final class PrincipalCache: Sendable {
     private struct Entry {
         let principal: Principal
@@ -29,5 +30,10 @@ final class PrincipalCache: Sendable {
             entries[key] = Entry(principal: principal, expires: now + lifetime)
         }
         return principal
+    }
+
+    /// Drops every cached entry of a key (on revocation).
+    func forget(keyID: UUID) {
+        entries.withLock { entries in entries = entries.filter { $0.value.principal.keyID != keyID } }
     }
 }

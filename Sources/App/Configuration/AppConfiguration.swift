@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import NIOCore
 
 /// Everything configurable, read from the environment (and `.env`), with the defaults of DESIGN.md.
 public struct AppConfiguration: Sendable {
@@ -11,6 +12,11 @@ public struct AppConfiguration: Sendable {
     public var workers = WorkerConfiguration()
     public var maximumUploadBytes = 8 << 30
     public var maximumJSONBytes = 64 << 20
+    /// Files and documents in one request: bounds the work (and the database rows) of one call.
+    public var maximumItemsPerRequest = 10_000
+    /// `comments` is copied onto every asset of the request, so it is kept short.
+    public var maximumCommentBytes = 4096
+    public var http = HTTPServerLimits()
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -43,6 +49,19 @@ public struct AppConfiguration: Sendable {
         workers.retry.baseDelay = .milliseconds(try integer("JOB_RETRY_BASE_MS", default: 2000, range: 0...3_600_000))
         maximumUploadBytes = try integer("MAX_UPLOAD_BYTES", default: maximumUploadBytes, range: 1...(1 << 50))
         maximumJSONBytes = try integer("MAX_JSON_BYTES", default: maximumJSONBytes, range: 1...(1 << 32))
+        maximumItemsPerRequest = try integer(
+            "MAX_ITEMS_PER_REQUEST", default: maximumItemsPerRequest, range: 1...1_000_000)
+        maximumCommentBytes = try integer("MAX_COMMENT_BYTES", default: maximumCommentBytes, range: 0...(1 << 20))
+        http.maximumConnections = try integer(
+            "HTTP_MAX_CONNECTIONS", default: http.maximumConnections, range: 1...1_000_000)
+        func seconds(_ name: String, default value: TimeAmount) throws -> TimeAmount {
+            let whole = Int(value.nanoseconds / 1_000_000_000)
+            return .seconds(Int64(try integer(name, default: whole, range: 1...86_400)))
+        }
+        http.idleTimeout = try seconds("HTTP_IDLE_TIMEOUT_SECONDS", default: http.idleTimeout)
+        http.headerTimeout = try seconds("HTTP_HEADER_TIMEOUT_SECONDS", default: http.headerTimeout)
+        http.bodyTimeout = try seconds("HTTP_BODY_TIMEOUT_SECONDS", default: http.bodyTimeout)
+        http.shutdownGrace = try seconds("HTTP_SHUTDOWN_GRACE_SECONDS", default: http.shutdownGrace)
     }
 
     /// The process environment, with `.env` in the working directory filling in what is unset.

@@ -24,6 +24,7 @@ struct IngestController {
 
     @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
         let principal = try context.requirePrincipal()
+        await context.acceptBody()
         let body = try await IngestRequestReader(store: store, limits: limits).read(request)
         let owner: String
         do {
@@ -50,12 +51,17 @@ struct IngestController {
 
     /// A user key always ingests as its own owner; only an admin may name another.
     private func resolveOwner(requested: String?, principal: Principal) throws -> String {
-        guard let requested, !requested.isEmpty, requested != principal.owner else { return principal.owner }
-        guard principal.isAdmin else {
+        guard let requested, !requested.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            return principal.owner
+        }
+        let owner: OwnerName
+        do { owner = try OwnerName(validating: requested) } catch {
+            throw APIError.badRequest("invalid_field", error.description)
+        }
+        guard owner.value == principal.owner || principal.isAdmin else {
             throw APIError(.forbidden, code: "forbidden", "only an admin key may ingest for another owner")
         }
-        guard requested.count <= 200 else { throw APIError.badRequest("invalid_field", "owner is too long") }
-        return requested
+        return owner.value
     }
 
     struct StatusResponse: ResponseEncodable {
@@ -67,6 +73,8 @@ struct IngestController {
         }
         struct Item: Codable {
             let system_id: String
+            /// How many times the request sent these bytes (recorded once).
+            let copies: Int
             let stage: String?
             let state: String
             let error: String?
@@ -91,7 +99,8 @@ struct IngestController {
                 done: states.count { $0 == .done }, failed: states.count { $0 == .failed }),
             items: status.items.map {
                 .init(
-                    system_id: $0.assetID.uuidString.lowercased(), stage: $0.stage, state: $0.state.rawValue,
+                    system_id: $0.assetID.uuidString.lowercased(), copies: $0.copies, stage: $0.stage,
+                    state: $0.state.rawValue,
                     error: $0.error)
             })
     }

@@ -13,8 +13,13 @@ struct ObjectsController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("objects", use: list)
         group.get("objects/{id}", use: show)
+        group.get("objects/{id}/lineage", use: lineage)
         group.get("objects/{id}/content", use: content)
+        group.head("objects/{id}/content", use: contentHead)
     }
+
+    /// Events shown with an object; the rest are a page away (`lineage_next`).
+    static let lineagePage = 50
 
     struct ObjectResponse: ResponseEncodable {
         let system_id: String
@@ -26,11 +31,20 @@ struct ObjectsController {
         let sha256: String
         let original_filename: String?
         let comments: String?
+        /// Relative to the blob store: where the server keeps its files is not the client's business.
         let storage_uri: String
+        let content_url: String
         let created_at: Date
         let updated_at: Date
         let metadata: JSONValue
         let lineage: [LineageEvent]?
+        let lineage_total: Int?
+        let lineage_next: String?
+    }
+
+    struct LineagePage: ResponseEncodable {
+        let events: [LineageEvent]
+        let next: String?
     }
 
     struct ListResponse: ResponseEncodable {
@@ -40,7 +54,35 @@ struct ObjectsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ObjectResponse {
         let asset = try await visibleAsset(context)
-        return describe(asset, lineage: try await catalog.lineage.events(for: asset.id))
+        let events = try await catalog.lineage.events(for: asset.id, limit: Self.lineagePage)
+        let total = events.count < Self.lineagePage ? events.count : try await catalog.lineage.count(for: asset.id)
+        return describe(asset, lineage: (events, total))
+    }
+
+    @Sendable func lineage(_ request: Request, context: AppRequestContext) async throws -> LineagePage {
+        let asset = try await visibleAsset(context)
+        let query = request.uri.queryParameters
+        let after = try query["after"].map { value in
+            guard let seq = Int(String(value)), seq >= 0 else {
+                throw APIError.badRequest("invalid_query", "after must be an event number (0 or more)")
+            }
+            return seq
+        }
+        let limit = try query["limit"].map { value in
+            guard let limit = Int(String(value)), (1...500).contains(limit) else {
+                throw APIError.badRequest("invalid_query", "limit must be 1…500")
+            }
+            return limit
+        }
+        let pageSize = limit ?? Self.lineagePage
+        let events = try await catalog.lineage.events(for: asset.id, after: after ?? 0, limit: pageSize)
+        return LineagePage(
+            events: events,
+            next: events.count == pageSize ? events.last.map { lineageLink(asset.id, after: $0.seq) } : nil)
+    }
+
+    private func lineageLink(_ id: UUID, after seq: Int) -> String {
+        "/api/v1/objects/\(id.uuidString.lowercased())/lineage?after=\(seq)"
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListResponse {
@@ -72,24 +114,60 @@ struct ObjectsController {
     }
 
     @Sendable func content(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await content(request, context: context, body: true)
+    }
+
+    @Sendable func contentHead(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await content(request, context: context, body: false)
+    }
+
+    /// Blobs up to this size are hashed before a full response starts, so changed bytes are
+    /// refused with an error; larger ones are hashed as they stream and the response is cut.
+    static let verifyBeforeSendingBytes: Int64 = 16 << 20
+
+    private func content(_ request: Request, context: AppRequestContext, body: Bool) async throws -> Response {
         let asset = try await visibleAsset(context)
         guard let key = BlobKey(asset.storageKey) else { throw APIError.notFound("content") }
-        let range = try ByteRange.parse(request.headers[.range], size: asset.size)
-        let bytes: BlobByteSequence
-        do {
-            bytes = try await store.read(key, range: range)
-        } catch BlobStoreError.notFound {
+        let storedSize = try await store.size(of: key)
+        guard let storedSize else {
             throw APIError(.internalServerError, code: "blob_missing", "the stored bytes of this object are missing")
         }
-        var headers: HTTPFields = [
-            .contentType: asset.mediaType, .contentLength: String(bytes.totalBytes), .acceptRanges: "bytes",
-            .eTag: "\"\(asset.sha256)\"",
-        ]
+        guard storedSize == asset.size else { throw Self.corrupt(asset, "has \(storedSize) bytes, not \(asset.size)") }
+        var headers = ContentHeaders.for(asset)
+        if request.headers[.ifNoneMatch] == headers[.eTag] {
+            return Response(status: .notModified, headers: headers)
+        }
+        let range = try ByteRange.parse(request.headers[.range], size: asset.size)
+        let length = range.map { Int64($0.count) } ?? asset.size
+        headers[.contentLength] = String(length)
         if let range {
             headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(asset.size)"
         }
-        return Response(
-            status: range == nil ? .ok : .partialContent, headers: headers, body: ResponseBody(asyncSequence: bytes))
+        let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
+        guard body else { return Response(status: status, headers: headers) }
+        if let range {
+            return Response(
+                status: status, headers: headers,
+                body: ResponseBody(asyncSequence: try await store.read(key, range: range)))
+        }
+        let verified = try await store.readVerified(key, sha256: asset.sha256)
+        guard asset.size <= Self.verifyBeforeSendingBytes else {
+            return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: verified))
+        }
+        var whole = ByteBuffer()
+        do {
+            for try await var chunk in verified { whole.writeBuffer(&chunk) }
+        } catch BlobStoreError.digestMismatch(_, _, let actual) {
+            throw Self.corrupt(asset, "hash to \(actual)")
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: whole))
+    }
+
+    private static func corrupt(_ asset: AssetRecord, _ finding: String) -> APIError {
+        APIError(
+            .internalServerError, code: "blob_corrupt",
+            "the stored bytes of this object changed since they were accepted (they \(finding)); an admin can check all blobs with `afa audit verify --blobs`"
+        )
     }
 
     private func visibleAsset(_ context: AppRequestContext) async throws -> AssetRecord {
@@ -100,12 +178,17 @@ struct ObjectsController {
         return asset
     }
 
-    private func describe(_ asset: AssetRecord, lineage: [LineageEvent]?) -> ObjectResponse {
-        ObjectResponse(
-            system_id: asset.id.uuidString.lowercased(), kind: asset.kind.rawValue, owner: asset.owner,
+    private func describe(_ asset: AssetRecord, lineage: ([LineageEvent], total: Int)?) -> ObjectResponse {
+        let id = asset.id.uuidString.lowercased()
+        let next =
+            lineage.flatMap { events, total in
+                events.count < total ? events.last.map { lineageLink(asset.id, after: $0.seq) } : nil
+            }
+        return ObjectResponse(
+            system_id: id, kind: asset.kind.rawValue, owner: asset.owner,
             status: asset.status.rawValue, media_type: asset.mediaType, size: asset.size, sha256: asset.sha256,
-            original_filename: asset.originalFilename, comments: asset.comments,
-            storage_uri: BlobKey(asset.storageKey).map(store.uri(for:)) ?? asset.storageKey,
-            created_at: asset.createdAt, updated_at: asset.updatedAt, metadata: asset.metadata, lineage: lineage)
+            original_filename: asset.originalFilename, comments: asset.comments, storage_uri: asset.storageKey,
+            content_url: "/api/v1/objects/\(id)/content", created_at: asset.createdAt, updated_at: asset.updatedAt,
+            metadata: asset.metadata, lineage: lineage?.0, lineage_total: lineage?.total, lineage_next: next)
     }
 }

@@ -17,11 +17,25 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     public var description: String { "\(status.code) \(code): \(message)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try JSONEncoder().encode(ErrorEnvelope(error: .init(code: code, message: message)))
         var headers: HTTPFields = [.contentType: "application/json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        // After a framing error or a timeout the rest of the stream cannot be trusted.
+        if closesConnection { headers[.connection] = "close" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: jsonBody))
     }
+
+    /// `{"error":{"code","message"}}`, also written by channel handlers that answer on their own.
+    var jsonBody: ByteBuffer {
+        let data = (try? JSONEncoder().encode(ErrorEnvelope(error: .init(code: code, message: message)))) ?? Data()
+        return ByteBuffer(bytes: data)
+    }
+
+    var closesConnection: Bool {
+        [.badRequest, .requestTimeout, .requestHeaderFieldsTooLarge].contains(status)
+            && Self.framingCodes.contains(code)
+    }
+
+    static let framingCodes: Set<String> = ["malformed_http", "request_timeout", "headers_too_large"]
 }
 
 extension APIError {

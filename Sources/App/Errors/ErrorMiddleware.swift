@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
+import Ingest
 import Logging
+import NIOCore
+import NIOHTTP1
 
 /// Turns every error into the API's JSON error shape, in one place. Errors we did not expect are
 /// logged with their details and shown to the client only as an internal error.
@@ -14,6 +17,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
+        } catch let error as HTTPParserError {
+            return try APIError(parserError: error).response(from: request, context: context)
+        } catch is RequestTimedOut {
+            return try APIError.requestTimedOut.response(from: request, context: context)
+        } catch let error as ChannelError {
+            // The client went away mid-request: nobody will read an answer.
+            context.logger.debug("connection lost during the request", metadata: ["error": "\(error)"])
+            return try APIError(.badRequest, code: "connection_lost", "the connection closed during the request")
+                .response(from: request, context: context)
         } catch let error as HTTPError {
             let code: String
             switch error.status {
@@ -23,7 +35,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .badRequest: code = "bad_request"
             default: code = "http_\(error.status.code)"
             }
-            let message = error.body ?? error.status.reasonPhrase
+            // Hummingbird's own messages may quote the request (a path, a header): cut to size.
+            let message = error.body.map { ClientText.excerpt($0, limit: 200) } ?? error.status.reasonPhrase
             return try APIError(error.status, code: code, message).response(from: request, context: context)
         } catch {
             context.logger.error(

@@ -11,7 +11,10 @@ struct IngestRequestReader {
     struct Limits {
         var maximumBodyBytes: Int
         var maximumJSONBytes: Int
-        var maximumFieldBytes = 64 * 1024
+        var maximumItems: Int
+        var maximumCommentBytes: Int
+        /// `owner`: far more than any valid owner, far less than memory.
+        var maximumFieldBytes = 4096
     }
 
     struct Result {
@@ -34,17 +37,31 @@ struct IngestRequestReader {
             return try await MultipartIngestReader(store: store, limits: limits).read(request, contentType: contentType)
         case "application/json":
             let body = try await collect(request.body, limit: limits.maximumJSONBytes)
-            return Result(
-                items: try JSONDocuments.split(body, part: "the body").map { .document($0, partName: "body") })
+            return try counted(
+                Result(items: try JSONDocuments.split(body, part: "the body").map { .document($0, partName: "body") }))
         case "application/x-ndjson", "application/jsonl", "application/x-jsonlines":
             let body = try await collect(request.body, limit: limits.maximumJSONBytes)
-            return Result(
-                items: try JSONDocuments.splitLines(body, part: "the body").map { .document($0, partName: "body") })
+            return try counted(
+                Result(
+                    items: try JSONDocuments.splitLines(body, part: "the body").map { .document($0, partName: "body") }
+                ))
         default:
             throw APIError(
                 .unsupportedMediaType, code: "unsupported_content_type",
-                "send multipart/form-data, application/json or application/x-ndjson (got '\(contentType)')")
+                "send multipart/form-data, application/json or application/x-ndjson (got \(ClientText.quoted(contentType)))"
+            )
         }
+    }
+
+    private func counted(_ result: Result) throws -> Result {
+        guard result.items.count <= limits.maximumItems else { throw Self.tooManyItems(limits.maximumItems) }
+        return result
+    }
+
+    static func tooManyItems(_ limit: Int) -> APIError {
+        APIError(
+            .contentTooLarge, code: "too_many_items",
+            "the request holds more than \(limit) files and documents; send them in several requests")
     }
 
     private func collect(_ body: RequestBody, limit: Int) async throws -> ByteBuffer {

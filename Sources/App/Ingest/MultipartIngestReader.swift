@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Hummingbird
 import Ingest
@@ -65,14 +66,23 @@ struct MultipartIngestReader {
             guard Self.knownFields.contains(headers.name) else {
                 throw APIError.badRequest(
                     "unknown_field",
-                    "unknown form field '\(headers.name)': expected files[], payload, owner or comments")
+                    "unknown form field \(ClientText.quoted(headers.name)): expected files[], payload, owner or comments"
+                )
             }
             if Self.fileFields.contains(headers.name) {
+                guard result.items.count < limits.maximumItems else {
+                    throw IngestRequestReader.tooManyItems(limits.maximumItems)
+                }
                 let writer = try await store.makeStagingWriter()
                 staged.append(writer)
                 sink = .file(writer, headers)
             } else {
-                let limit = headers.name == "payload" ? limits.maximumJSONBytes : limits.maximumFieldBytes
+                let limit =
+                    switch headers.name {
+                    case "payload": limits.maximumJSONBytes
+                    case "comments": limits.maximumCommentBytes
+                    default: limits.maximumFieldBytes
+                    }
                 sink = .buffer(ByteBuffer(), headers, limit: limit)
             }
         case .bodyChunk(let chunk):
@@ -110,12 +120,18 @@ struct MultipartIngestReader {
     ) throws {
         if name == "payload" {
             result.items += try JSONDocuments.split(buffer, part: "payload").map { .document($0, partName: "payload") }
+            guard result.items.count <= limits.maximumItems else {
+                throw IngestRequestReader.tooManyItems(limits.maximumItems)
+            }
             return
         }
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw APIError.badRequest("invalid_field", "field '\(name)' is not valid UTF-8")
         }
-        if name == "owner" { result.owner = text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let problem = StorableText.problem(in: text) {
+            throw APIError.badRequest("invalid_field", "field '\(name)' \(problem)")
+        }
+        if name == "owner" { result.owner = text }
         if name == "comments" { result.comments = text }
     }
 }

@@ -80,6 +80,15 @@ public enum Runtime {
         return (store, pipeline, workers)
     }
 
+    /// `afa audit verify --blobs`: every stored blob re-hashed against the catalog.
+    public static func auditBlobs(
+        _ configuration: AppConfiguration, catalog: CatalogDatabase
+    ) async throws
+        -> BlobAudit.Report
+    {
+        try await BlobAudit(catalog: catalog, store: try FileSystemStore(root: configuration.storagePath.path)).run()
+    }
+
     /// A catalog without any admin key gets one, shown once and kept in `$AFA_DATA/admin.key` (0600).
     static func ensureAdminKey(_ catalog: CatalogDatabase, configuration: AppConfiguration, logger: Logger) async throws
     {

@@ -2,19 +2,59 @@ import Hummingbird
 import NIOCore
 import NIOHTTPTypes
 
-/// Answers `Expect: 100-continue` at once. curl sends it for uploads over 1 KiB and otherwise
-/// waits a full second before sending the body, which would cap uploads at one per second
-/// per connection.
+/// `Expect: 100-continue`, answered only once the route has accepted the key and the request
+/// (`AppRequestContext.acceptBody()`), so a client with a bad key learns it before uploading
+/// rather than after (a bad key once uploaded 210 MB to get its 401). curl sends the header for
+/// uploads over 1 MiB and otherwise waits a second before sending the body.
+///
+/// A final response sent without a `100 Continue` means the body will never come: the
+/// connection is closed after that response instead of waiting for it.
 final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
+    /// Sent by a route (`triggerUserOutboundEvent`) when it is about to read the body.
+    struct AcceptBody {}
+
+    private var awaitingContinue = false
+    private var closeAfterResponse = false
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = unwrapInboundIn(data), head.headerFields[.expect]?.lowercased() == "100-continue" {
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        if case .head(let head) = unwrapInboundIn(data) {
+            awaitingContinue = head.headerFields[.expect]?.lowercased() == "100-continue"
         }
         context.fireChannelRead(data)
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is AcceptBody else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        if awaitingContinue {
+            awaitingContinue = false
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: promise)
+        } else {
+            promise?.succeed()
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(var head) where awaitingContinue && head.status.kind != .informational:
+            awaitingContinue = false
+            closeAfterResponse = true
+            head.headerFields[.connection] = "close"
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .end where closeAfterResponse:
+            closeAfterResponse = false
+            let written = context.writeAndFlush(data)
+            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            written.cascade(to: promise)
+        default:
+            context.write(data, promise: promise)
+        }
     }
 }

@@ -45,11 +45,14 @@ public struct LineageLog: Sendable {
         }
     }
 
-    public func events(for assetID: UUID) async throws -> [LineageEvent] {
+    /// One page of an asset's history in order: the events after `seq`, at most `limit` of them.
+    /// An asset can gather any number of events (each repeat upload adds one), so nothing reads
+    /// a whole chain to answer a client.
+    public func events(for assetID: UUID, after seq: Int = 0, limit: Int) async throws -> [LineageEvent] {
         let rows = try await client.query(
             """
             SELECT seq, at, actor, action, detail::text, encode(hash, 'hex')
-            FROM lineage WHERE asset_id = \(assetID) ORDER BY seq
+            FROM lineage WHERE asset_id = \(assetID) AND seq > \(seq) ORDER BY seq LIMIT \(limit)
             """, logger: logger)
         var events: [LineageEvent] = []
         for try await (seq, at, actor, action, detail, hash) in rows.decode(
@@ -60,5 +63,13 @@ public struct LineageLog: Sendable {
                     seq: seq, at: at, actor: actor, action: action, detail: JSONValue.parse(detail), hash: hash))
         }
         return events
+    }
+
+    /// How many events an asset's chain holds.
+    public func count(for assetID: UUID) async throws -> Int {
+        let rows = try await client.query(
+            "SELECT count(*)::int FROM lineage WHERE asset_id = \(assetID)", logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
     }
 }

@@ -8,6 +8,8 @@ public enum JobState: String, Sendable, Codable {
 public struct IngestStatus: Sendable {
     public struct Item: Sendable {
         public let assetID: UUID
+        /// How many times the request sent these bytes.
+        public let copies: Int
         public let assetStatus: AssetStatus
         public let stage: String?
         public let jobState: JobState?

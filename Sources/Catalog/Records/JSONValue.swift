@@ -44,11 +44,26 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Compact JSON text with sorted keys, for binding as `jsonb`.
+    /// Compact JSON text with sorted keys, for binding as `jsonb`. `jsonb` cannot hold U+0000,
+    /// which text read from media (an EXIF field padded with NULs) may contain: it becomes
+    /// U+FFFD, so metadata never fails to store because of what a file carried.
     public var jsonText: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
+        return String(decoding: (try? encoder.encode(self.storable)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    var storable: JSONValue {
+        func clean(_ text: String) -> String {
+            text.unicodeScalars.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
+        }
+        switch self {
+        case .null, .bool, .number: return self
+        case .string(let text): return .string(clean(text))
+        case .array(let values): return .array(values.map(\.storable))
+        case .object(let members):
+            return .object(Dictionary(members.map { (clean($0.key), $0.value.storable) }) { first, _ in first })
+        }
     }
 
     public static func parse(_ text: String) -> JSONValue {

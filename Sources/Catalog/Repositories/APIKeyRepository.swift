@@ -52,10 +52,33 @@ public struct APIKeyRepository: Sendable {
             "SELECT id, role, owner FROM api_keys WHERE key_hash = \(Self.hash(key)) AND revoked_at IS NULL",
             logger: logger)
         for try await (id, role, owner) in rows.decode((UUID, String, String).self) {
-            guard let role = Role(rawValue: role) else { return nil }
+            guard let role = Role(rawValue: role) else { throw UnknownValue(column: "api_keys.role", value: role) }
             return Principal(keyID: id, role: role, owner: owner)
         }
         return nil
+    }
+
+    /// Revokes a key; false when there is no such key or it was already revoked. Revocation is
+    /// kept, not deleted, so the key's id still explains its lineage entries.
+    public func revoke(id: UUID) async throws -> Bool {
+        let rows = try await client.query(
+            "UPDATE api_keys SET revoked_at = now() WHERE id = \(id) AND revoked_at IS NULL RETURNING id",
+            logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    /// Every key (never the secret, which is not stored), newest first.
+    public func list() async throws -> [APIKeySummary] {
+        let rows = try await client.query(
+            "SELECT id, role, owner, created_at, revoked_at FROM api_keys ORDER BY created_at DESC, id",
+            logger: logger)
+        var keys: [APIKeySummary] = []
+        for try await (id, role, owner, created, revoked) in rows.decode((UUID, String, String, Date, Date?).self) {
+            guard let role = Role(rawValue: role) else { throw UnknownValue(column: "api_keys.role", value: role) }
+            keys.append(APIKeySummary(id: id, role: role, owner: owner, createdAt: created, revokedAt: revoked))
+        }
+        return keys
     }
 
     public func countAdmins() async throws -> Int {
@@ -67,4 +90,19 @@ public struct APIKeyRepository: Sendable {
 
     /// Bound as `bytea`: a `[UInt8]` would be sent as an array of `"char"`.
     static func hash(_ key: String) -> ByteBuffer { ByteBuffer(bytes: SHA256.hash(data: Data(key.utf8))) }
+}
+
+public struct APIKeySummary: Sendable, Equatable {
+    public let id: UUID
+    public let role: Role
+    public let owner: String
+    public let createdAt: Date
+    public let revokedAt: Date?
+}
+
+/// A value in the database that this build does not know: an error, never a silent default.
+public struct UnknownValue: Error, CustomStringConvertible {
+    public let column: String
+    public let value: String
+    public var description: String { "unknown value '\(value)' in \(column)" }
 }

@@ -56,27 +56,33 @@ public struct AssetRepository: Sendable {
     }
 }
 
-/// Opaque to clients: base64 of "created_at-microseconds:uuid".
+/// Opaque to clients: base64 of "created_at-microseconds:uuid". A token is client input like
+/// any other: every part is checked, and a time outside what the catalog can hold is refused
+/// rather than converted (a forged `9223372036854775807` once ended the process).
 public struct AssetCursor: Sendable, Equatable {
-    public let createdAt: Date
+    /// Microseconds since 1970, as PostgreSQL keeps them.
+    public let microseconds: Int64
     public let id: UUID
 
+    /// 1900-01-01 to 9999-12-31: every time an asset can have, with room on both sides.
+    static let plausibleMicroseconds: ClosedRange<Int64> = -2_208_988_800_000_000...253_402_300_799_999_999
+
     public init(createdAt: Date, id: UUID) {
-        self.createdAt = createdAt
+        self.microseconds = Int64((createdAt.timeIntervalSince1970 * 1_000_000).rounded())
         self.id = id
     }
 
     public init?(token: String) {
-        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
-            return nil
-        }
-        self.init(createdAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), id: id)
+        guard token.utf8.count <= 128, let data = Data(base64Encoded: token),
+            let text = String(data: data, encoding: .utf8)
+        else { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let micros = Int64(parts[0]), Self.plausibleMicroseconds.contains(micros),
+            let id = UUID(uuidString: String(parts[1]))
+        else { return nil }
+        self.microseconds = micros
+        self.id = id
     }
-
-    /// PostgreSQL keeps microseconds; a `Date` carries them exactly enough to round back.
-    var microseconds: Int64 { Int64((createdAt.timeIntervalSince1970 * 1_000_000).rounded()) }
 
     public var token: String { Data("\(microseconds):\(id.uuidString)".utf8).base64EncodedString() }
 }

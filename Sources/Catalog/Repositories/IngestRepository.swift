@@ -12,39 +12,44 @@ public struct IngestRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
+    /// Repeats of the same bytes inside one request are recorded once, with a count: a request
+    /// of 10,000 identical documents is one asset, one lineage event and one item, not 10,000.
+    /// The receipt still names an asset for every item sent, in order.
+    ///
+    /// Lock order: every write touches assets in ascending SHA-256 order (the unique index on
+    /// `(owner, sha256)` for new ones, the lineage lock for repeats), so two requests with the
+    /// same parts in different orders wait for each other instead of deadlocking. Conflicts the
+    /// order cannot rule out are retried (`retryingConflicts`).
     public func record(
         owner: String, assets: [NewAsset], firstStage: String, maxAttempts: Int, actor: String
     ) async throws -> Receipt {
         let request = RequestContext(
             id: UUID(), owner: owner, firstStage: firstStage, maxAttempts: maxAttempts, actor: actor)
+        let batch = DistinctAssets(assets, requestID: request.id)
+        let ids = try await client.retryingConflicts(logger: logger) {
+            try await record(batch, request)
+        }
+        return Receipt(requestID: request.id, assetIDs: batch.positions.map { ids[$0]! })
+    }
+
+    /// Asset ids by SHA-256.
+    private func record(_ batch: DistinctAssets, _ request: RequestContext) async throws -> [String: UUID] {
         // The commonest request, one new item, is one statement and atomic by itself.
-        if assets.count == 1, let id = try await insertNew(assets[0], position: 0, request, on: nil) {
-            return Receipt(requestID: request.id, assetIDs: [id])
+        if batch.items.count == 1 {
+            let inserted = try await insertNew(batch, request, on: nil)
+            if !inserted.isEmpty { return inserted }
         }
         // Only a repeat makes the single-item statement write nothing: no need to try it again.
-        let knownRepeat = assets.count == 1
+        let knownRepeat = batch.items.count == 1
         return try await client.transaction(logger: logger) { connection in
+            var ids = knownRepeat ? [:] : try await insertNew(batch, request, on: connection)
+            let repeats = batch.items.filter { ids[$0.asset.sha256] == nil }
+            guard !repeats.isEmpty else { return ids }
             try await connection.query(
-                "INSERT INTO ingest_requests (id, owner) VALUES (\(request.id), \(owner))", logger: logger)
-            var assetIDs: [UUID] = []
-            for (position, asset) in assets.enumerated() {
-                if !knownRepeat, let id = try await insertNew(asset, position: position, request, on: connection) {
-                    assetIDs.append(id)
-                    continue
-                }
-                let id = try await existing(asset, owner: owner, on: connection)
-                try await LineageLog.append(
-                    NewLineageEvent(
-                        actor: actor, action: "ingest.repeated", detail: Self.acceptedDetail(asset, request.id)),
-                    to: id, on: connection, logger: logger)
-                try await connection.query(
-                    """
-                    INSERT INTO ingest_request_items (request_id, position, asset_id)
-                    VALUES (\(request.id), \(position), \(id))
-                    """, logger: logger)
-                assetIDs.append(id)
-            }
-            return Receipt(requestID: request.id, assetIDs: assetIDs)
+                "INSERT INTO ingest_requests (id, owner) VALUES (\(request.id), \(request.owner)) ON CONFLICT DO NOTHING",
+                logger: logger)
+            ids.merge(try await recordRepeats(repeats, request, on: connection)) { $1 }
+            return ids
         }
     }
 
@@ -56,66 +61,105 @@ public struct IngestRepository: Sendable {
         let actor: String
     }
 
-    /// A new asset with everything that comes with it, in one statement: the row, its first
-    /// lineage event (the chain's start, so no lock is needed), its first job, the request and
-    /// its item, and a NOTIFY for the workers. Nil, having written nothing, when the owner
-    /// already has these bytes.
+    /// Every new asset of the batch with everything that comes with it, in one statement: the
+    /// rows, their first lineage events (each chain's start, so no lock is needed), their first
+    /// jobs, the request and its items, and a NOTIFY for the workers (PostgreSQL delivers one
+    /// per transaction). Assets the owner already has are left out of the result, having
+    /// written nothing.
     private func insertNew(
-        _ asset: NewAsset, position: Int, _ request: RequestContext, on connection: PostgresConnection?
-    )
-        async throws -> UUID?
-    {
-        let detail = Self.acceptedDetail(asset, request.id)
+        _ batch: DistinctAssets, _ request: RequestContext, on connection: PostgresConnection?
+    ) async throws -> [String: UUID] {
         let query: PostgresQuery = """
-            WITH inserted AS (
+            WITH input AS (
+                SELECT * FROM jsonb_to_recordset(\(batch.recordsetText(\.newAssetRecord))::jsonb) AS x(
+                    ord int, id uuid, kind text, sha256 text, size bigint, media_type text, original_filename text,
+                    storage_key text, metadata jsonb, comments text, copies int, detail jsonb)
+            ), inserted AS (
                 INSERT INTO assets (id, kind, owner, sha256, size, media_type, original_filename, storage_key,
                                     status, metadata, comments)
-                VALUES (\(UUID()), \(asset.kind.rawValue), \(request.owner), decode(\(asset.sha256), 'hex'),
-                        \(asset.size), \(asset.mediaType), \(asset.originalFilename), \(asset.storageKey), 'stored',
-                        \(asset.metadata.jsonText)::jsonb, \(asset.comments))
+                SELECT id, kind, \(request.owner), decode(sha256, 'hex'), size, media_type, original_filename,
+                       storage_key, 'stored', metadata, comments
+                FROM input ORDER BY sha256
                 ON CONFLICT (owner, sha256) DO NOTHING
                 RETURNING id
+            ), new AS (
+                SELECT input.* FROM input JOIN inserted USING (id)
             ), event AS (
                 SELECT id AS asset_id, 1 AS seq, clock_timestamp() AS at, \(request.actor)::text AS actor,
-                       'ingest.accepted'::text AS action, \(detail.jsonText)::jsonb AS detail, NULL::bytea AS prev_hash
-                FROM inserted
+                       'ingest.accepted'::text AS action, detail, NULL::bytea AS prev_hash
+                FROM new
             ), lineage_row AS (
                 INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
                 SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(unescaped: LineageHash.sqlExpression)
                 FROM event
             ), job AS (
                 INSERT INTO jobs (asset_id, stage, state, max_attempts)
-                SELECT id, \(request.firstStage), 'queued', \(request.maxAttempts) FROM inserted
+                SELECT id, \(request.firstStage), 'queued', \(request.maxAttempts) FROM new
             ), request AS (
-                INSERT INTO ingest_requests (id, owner) SELECT \(request.id), \(request.owner) FROM inserted
+                INSERT INTO ingest_requests (id, owner)
+                SELECT \(request.id), \(request.owner) WHERE EXISTS (SELECT 1 FROM inserted)
                 ON CONFLICT (id) DO NOTHING
             ), item AS (
-                INSERT INTO ingest_request_items (request_id, position, asset_id)
-                SELECT \(request.id), \(position), id FROM inserted
+                INSERT INTO ingest_request_items (request_id, position, asset_id, copies)
+                SELECT \(request.id), ord, id, copies FROM new
             )
-            SELECT id, pg_notify(\(JobRepository.channel), '')::text FROM inserted
+            SELECT new.sha256, new.id, pg_notify(\(JobRepository.channel), '')::text FROM new
             """
         let rows =
             if let connection { try await connection.query(query, logger: logger) } else {
                 try await client.query(query, logger: logger)
             }
-        for try await (id, _) in rows.decode((UUID, String).self) { return id }
-        return nil
+        var ids: [String: UUID] = [:]
+        for try await (sha256, id, _) in rows.decode((String, UUID, String).self) { ids[sha256] = id }
+        return ids
     }
 
-    static func acceptedDetail(_ asset: NewAsset, _ requestID: UUID) -> JSONValue {
-        [
-            "request_id": .string(requestID.uuidString.lowercased()),
-            "filename": asset.originalFilename.map(JSONValue.string) ?? .null,
-            "sha256": .string(asset.sha256), "size": .number(Double(asset.size)),
-        ]
-    }
-
-    private func existing(_ asset: NewAsset, owner: String, on connection: PostgresConnection) async throws -> UUID {
-        let rows = try await connection.query(
-            "SELECT id FROM assets WHERE owner = \(owner) AND sha256 = decode(\(asset.sha256), 'hex')", logger: logger)
-        for try await id in rows.decode(UUID.self) { return id }
-        throw IngestConflict(sha256: asset.sha256)
+    /// Assets the owner already had: an `ingest.repeated` event on each one's chain and an item.
+    /// The chains' locks are taken first, in SHA-256 order, in a statement of their own, so the
+    /// insert that follows reads each chain's head after any concurrent append has committed.
+    private func recordRepeats(
+        _ repeats: [DistinctAssets.Item], _ request: RequestContext, on connection: PostgresConnection
+    ) async throws -> [String: UUID] {
+        let input = DistinctAssets.recordsetText(repeats, \.repeatRecord)
+        let locked = try await connection.query(
+            """
+            SELECT sha256, id, pg_advisory_xact_lock(hashtextextended('lineage:' || id::text, 0))::text
+            FROM (
+                SELECT x.sha256, a.id
+                FROM jsonb_to_recordset(\(input)::jsonb) AS x(sha256 text)
+                JOIN assets a ON a.owner = \(request.owner) AND a.sha256 = decode(x.sha256, 'hex')
+                ORDER BY x.sha256
+                OFFSET 0
+            ) ordered
+            """, logger: logger)
+        var ids: [String: UUID] = [:]
+        for try await (sha256, id, _) in locked.decode((String, UUID, String).self) { ids[sha256] = id }
+        if let missing = repeats.first(where: { ids[$0.asset.sha256] == nil }) {
+            throw IngestConflict(sha256: missing.asset.sha256)
+        }
+        try await connection.query(
+            """
+            WITH input AS (
+                SELECT x.*, a.id AS asset_id
+                FROM jsonb_to_recordset(\(input)::jsonb) AS x(ord int, sha256 text, copies int, detail jsonb)
+                JOIN assets a ON a.owner = \(request.owner) AND a.sha256 = decode(x.sha256, 'hex')
+            ), event AS (
+                SELECT input.asset_id, coalesce(previous.seq, 0) + 1 AS seq, clock_timestamp() AS at,
+                       \(request.actor)::text AS actor, 'ingest.repeated'::text AS action, input.detail,
+                       previous.hash AS prev_hash
+                FROM input
+                LEFT JOIN LATERAL (
+                    SELECT seq, hash FROM lineage WHERE asset_id = input.asset_id ORDER BY seq DESC LIMIT 1
+                ) previous ON true
+            ), lineage_row AS (
+                INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
+                SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(unescaped: LineageHash.sqlExpression)
+                FROM event
+            )
+            INSERT INTO ingest_request_items (request_id, position, asset_id, copies)
+            SELECT \(request.id), ord, asset_id, copies FROM input
+            """, logger: logger)
+        return ids
     }
 
     struct IngestConflict: Error, CustomStringConvertible {
@@ -131,7 +175,7 @@ public struct IngestRepository: Sendable {
         guard let owner else { return nil }
         let rows = try await client.query(
             """
-            SELECT i.asset_id, a.status, j.stage, j.state, j.last_error
+            SELECT i.asset_id, i.copies, a.status, j.stage, j.state, j.last_error
             FROM ingest_request_items i
             JOIN assets a ON a.id = i.asset_id
             LEFT JOIN LATERAL (
@@ -141,12 +185,13 @@ public struct IngestRepository: Sendable {
             ORDER BY i.position
             """, logger: logger)
         var items: [IngestStatus.Item] = []
-        for try await (assetID, assetStatus, stage, state, error) in rows.decode(
-            (UUID, String, String?, String?, String?).self)
+        for try await (assetID, copies, assetStatus, stage, state, error) in rows.decode(
+            (UUID, Int, String, String?, String?, String?).self)
         {
             items.append(
                 IngestStatus.Item(
-                    assetID: assetID, assetStatus: AssetStatus(rawValue: assetStatus) ?? .stored, stage: stage,
+                    assetID: assetID, copies: copies, assetStatus: AssetStatus(rawValue: assetStatus) ?? .stored,
+                    stage: stage,
                     jobState: state.flatMap(JobState.init(rawValue:)), error: error))
         }
         return IngestStatus(requestID: requestID, owner: owner, items: items)

@@ -50,7 +50,11 @@ public struct VerifyStage: ProcessingStage {
             if keepWhole { metadata["json"] = try describeJSON(json) }
         case .image, .video:
             let header = MediaHeaderReader.read(prefix, mediaType: sniffed.mediaType)
-            metadata["media"] = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(header))
+            do {
+                metadata["media"] = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(header))
+            } catch {
+                throw UnprocessableContent("the media header could not be described")
+            }
         case .other:
             break
         }
@@ -60,6 +64,9 @@ public struct VerifyStage: ProcessingStage {
         return StageResult(metadata: .object(metadata), detail: ["sha256": .string(digest)])
     }
 
+    /// The same scanner, with the same limits, that accepted the document at ingest: what was
+    /// accepted is described here, whatever its numbers (`1e400` is not a Double, and need not
+    /// be one), and a failure is a fact about the content, never retried.
     private func describeJSON(_ buffer: ByteBuffer) throws -> JSONValue {
         let shape: JSONScanner.TopLevel
         do {
@@ -67,20 +74,14 @@ public struct VerifyStage: ProcessingStage {
         } catch let error as JSONSyntaxError {
             throw UnprocessableContent("the document is not valid JSON: \(error)")
         }
+        let bytes = JSONValue.number(Double(buffer.readableBytes))
         switch shape {
-        case .object:
-            let object = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
-            return [
-                "type": "object", "top_level_keys": .number(Double(object?.count ?? 0)),
-                "bytes": .number(Double(buffer.readableBytes)),
-            ]
+        case .object(let members):
+            return ["type": "object", "top_level_keys": .number(Double(members)), "bytes": bytes]
         case .array(let elements, _):
-            return [
-                "type": "array", "elements": .number(Double(elements.count)),
-                "bytes": .number(Double(buffer.readableBytes)),
-            ]
+            return ["type": "array", "elements": .number(Double(elements.count)), "bytes": bytes]
         case .scalar:
-            return ["type": "scalar", "bytes": .number(Double(buffer.readableBytes))]
+            return ["type": "scalar", "bytes": bytes]
         }
     }
 }

@@ -49,24 +49,47 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute every lineage hash chain and report the first broken link.")
 
+        @Flag(help: "Also re-hash every stored blob and report each one that is missing or changed.")
+        var blobs = false
+
         func run() async throws {
             let environment = AppConfiguration.processEnvironment()
-            let report = try await Runtime.withCatalog(
-                try AppConfiguration(environment: environment), environment: environment,
-                logger: makeLogger(environment)
-            ) { catalog, _ in try await catalog.lineageVerifier.verify() }
+            let configuration = try AppConfiguration(environment: environment)
+            let withBlobs = blobs
+            let (report, blobReport) = try await Runtime.withCatalog(
+                configuration, environment: environment, logger: makeLogger(environment)
+            ) { catalog, _ in
+                let report = try await catalog.lineageVerifier.verify()
+                let blobs = withBlobs ? try await Runtime.auditBlobs(configuration, catalog: catalog) : nil
+                return (report, blobs)
+            }
+            var intact = true
             if let broken = report.firstBrokenLink {
                 print("BROKEN: asset \(broken.assetID.uuidString.lowercased()) event \(broken.seq): \(broken.reason)")
-                throw ExitCode(2)
+                intact = false
+            } else {
+                print("lineage intact: \(report.events) events over \(report.assets) assets")
             }
-            print("lineage intact: \(report.events) events over \(report.assets) assets")
+            if let blobReport {
+                for finding in blobReport.findings {
+                    print(
+                        "BLOB: asset \(finding.assetID.uuidString.lowercased()) (\(finding.storageKey)): \(finding.problem)"
+                    )
+                }
+                print(
+                    blobReport.intact
+                        ? "blobs intact: \(blobReport.checked) blobs, \(blobReport.bytes) bytes re-hashed"
+                        : "\(blobReport.findings.count) of \(blobReport.checked) blobs missing or changed")
+                intact = intact && blobReport.intact
+            }
+            if !intact { throw ExitCode(2) }
         }
     }
 }
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage API keys.", subcommands: [Create.self])
+        commandName: "keys", abstract: "Manage API keys.", subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API key and print it (shown once).")
@@ -76,12 +99,57 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let environment = AppConfiguration.processEnvironment()
-            let (role, owner) = (role, owner)
-            let key = try await Runtime.withCatalog(
+            let role = role
+            let owner: OwnerName
+            do { owner = try OwnerName(validating: self.owner) } catch { throw ValidationError(error.description) }
+            let created = try await Runtime.withCatalog(
                 try AppConfiguration(environment: environment), environment: environment,
                 logger: makeLogger(environment)
-            ) { catalog, _ in try await catalog.apiKeys.create(role: role, owner: owner).key }
-            print(key)
+            ) { catalog, _ in try await catalog.apiKeys.create(role: role, owner: owner.value) }
+            print(created.key)
+            FileHandle.standardError.write(Data("id \(created.principal.keyID.uuidString.lowercased())\n".utf8))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List API keys (ids, never secrets).")
+
+        func run() async throws {
+            let environment = AppConfiguration.processEnvironment()
+            let keys = try await Runtime.withCatalog(
+                try AppConfiguration(environment: environment), environment: environment,
+                logger: makeLogger(environment)
+            ) { catalog, _ in try await catalog.apiKeys.list() }
+            for key in keys {
+                let state = key.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "active"
+                print("\(key.id.uuidString.lowercased())  \(key.role.rawValue)  \(key.owner)  \(state)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an API key by id.",
+            discussion: """
+                The key stops working at once for new connections to servers that have not seen it; a \
+                server that authenticated it in the last 10 seconds accepts it until that cache entry \
+                expires. `DELETE /api/v1/admin/keys/ID` on a server revokes it there at once.
+                """)
+
+        @Argument(help: "The key's id (from `afa keys list` or the create response).") var id: String
+
+        func run() async throws {
+            guard let keyID = UUID(uuidString: id) else { throw ValidationError("'\(id)' is not a key id") }
+            let environment = AppConfiguration.processEnvironment()
+            let revoked = try await Runtime.withCatalog(
+                try AppConfiguration(environment: environment), environment: environment,
+                logger: makeLogger(environment)
+            ) { catalog, _ in try await catalog.apiKeys.revoke(id: keyID) }
+            guard revoked else {
+                print("no active key \(keyID.uuidString.lowercased())")
+                throw ExitCode(1)
+            }
+            print("revoked \(keyID.uuidString.lowercased())")
         }
     }
 }

@@ -17,8 +17,10 @@ struct TestApp: Sendable {
     let storageRoot: URL
     let adminKey: String
 
+    /// The application is the one `afa serve` runs (`buildApplication`), on a free port.
     static func run(
         workers: Int = 2, maximumUploadBytes: Int = 64 << 20,
+        configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestClientProtocol, TestApp) async throws -> Void
     ) async throws {
         try await withCatalog { catalog, database in
@@ -29,6 +31,7 @@ struct TestApp: Sendable {
             configuration.maximumUploadBytes = maximumUploadBytes
             configuration.workers.concurrency = workers
             configuration.workers.pollInterval = .milliseconds(200)
+            configure(&configuration)
             let store = try FileSystemStore(root: storageRoot.path)
             let pipeline = Pipeline.standard(store: store, maximumJSONBytes: configuration.maximumJSONBytes)
             let dependencies = AppDependencies(
@@ -36,9 +39,7 @@ struct TestApp: Sendable {
                 configuration: configuration)
             let pool = WorkerPool(
                 catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: TestCluster.logger)
-            let app = Application(
-                router: buildRouter(dependencies, logger: TestCluster.logger),
-                services: workers > 0 ? [pool] : [], logger: TestCluster.logger)
+            let app = buildApplication(dependencies, services: workers > 0 ? [pool] : [], logger: TestCluster.logger)
             let adminKey = try await catalog.apiKeys.create(role: .admin, owner: "admin").key
             let testApp = TestApp(catalog: catalog, database: database, storageRoot: storageRoot, adminKey: adminKey)
             try await app.test(.live) { client in try await body(client, testApp) }

@@ -1,0 +1,70 @@
+import Foundation
+
+/// The items of one request, each distinct content once, in ascending SHA-256 order (the lock
+/// order of every ingest write), with how many times the request sent it.
+struct DistinctAssets {
+    struct Item {
+        let asset: NewAsset
+        /// Where the content first appears in the request.
+        let position: Int
+        let copies: Int
+        let newID: UUID
+        let requestID: UUID
+
+        /// The lineage detail of its `ingest.accepted` or `ingest.repeated` event.
+        var detail: JSONValue {
+            var detail: [String: JSONValue] = [
+                "request_id": .string(requestID.uuidString.lowercased()),
+                "filename": asset.originalFilename.map(JSONValue.string) ?? .null,
+                "sha256": .string(asset.sha256), "size": .number(Double(asset.size)),
+            ]
+            if copies > 1 { detail["copies"] = .number(Double(copies)) }
+            return .object(detail)
+        }
+
+        var newAssetRecord: JSONValue {
+            [
+                "ord": .number(Double(position)), "id": .string(newID.uuidString.lowercased()),
+                "kind": .string(asset.kind.rawValue), "sha256": .string(asset.sha256),
+                "size": .number(Double(asset.size)), "media_type": .string(asset.mediaType),
+                "original_filename": asset.originalFilename.map(JSONValue.string) ?? .null,
+                "storage_key": .string(asset.storageKey), "metadata": asset.metadata,
+                "comments": asset.comments.map(JSONValue.string) ?? .null, "copies": .number(Double(copies)),
+                "detail": detail,
+            ]
+        }
+
+        var repeatRecord: JSONValue {
+            [
+                "ord": .number(Double(position)), "sha256": .string(asset.sha256),
+                "copies": .number(Double(copies)), "detail": detail,
+            ]
+        }
+    }
+
+    let items: [Item]
+    /// For every item of the request, in order, the SHA-256 of its content.
+    let positions: [String]
+
+    init(_ assets: [NewAsset], requestID: UUID) {
+        var first: [String: (index: Int, copies: Int)] = [:]
+        for (index, asset) in assets.enumerated() {
+            first[asset.sha256, default: (index, 0)].copies += 1
+        }
+        items = first.sorted { $0.key < $1.key }.map { sha256, seen in
+            Item(
+                asset: assets[seen.index], position: seen.index, copies: seen.copies, newID: UUID(),
+                requestID: requestID)
+        }
+        positions = assets.map(\.sha256)
+    }
+
+    /// The batch as one `jsonb` array for `jsonb_to_recordset`: one bind however many items.
+    func recordsetText(_ record: KeyPath<Item, JSONValue>) -> String {
+        Self.recordsetText(items, record)
+    }
+
+    static func recordsetText(_ items: [Item], _ record: KeyPath<Item, JSONValue>) -> String {
+        JSONValue.array(items.map { $0[keyPath: record] }).jsonText
+    }
+}
