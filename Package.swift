@@ -128,11 +128,14 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Catalog", "Jobs", "Ingest", "Storage",
+                "App", "Catalog", "Jobs", "Ingest", "Storage", "Schema",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
     ]
 )

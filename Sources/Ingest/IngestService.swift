@@ -1,4 +1,5 @@
 import Catalog
+import Crypto
 import Foundation
 import Jobs
 import Logging
@@ -47,10 +48,18 @@ public struct IngestService: Sendable {
                 throw IngestRejection(.invalidField, "owner \(problem)")
             }
             var assets: [NewAsset] = []
+            // A document sent many times in one request is staged once: its bytes are known
+            // before staging, so repeats cost a hash, not a file each.
+            var stagedDocuments: [String: NewAsset] = [:]
             for item in batch.items {
+                if case .document(let bytes, _) = item, let known = stagedDocuments[Self.sha256(of: bytes)] {
+                    assets.append(known)
+                    continue
+                }
                 let (blob, asset) = try await prepare(item, comments: batch.comments)
                 staged.append(blob)
                 assets.append(asset)
+                if case .document = item { stagedDocuments[blob.sha256] = asset }
             }
             try await store.commitContent(staged)
             let receipt = try await catalog.ingests.record(
@@ -65,6 +74,10 @@ public struct IngestService: Sendable {
             await Self.discard(batch.items, staged: staged, from: store)
             throw error
         }
+    }
+
+    static func sha256(of bytes: ByteBuffer) -> String {
+        lowercaseHex(bytes.withUnsafeReadableBytes { SHA256.hash(data: $0) })
     }
 
     /// Removes the staging files of a refused request.

@@ -9,6 +9,7 @@ import NIOPosix
 public struct FileSystemStore: BlobStore {
     public let root: FilePath
     var stagingDirectory: FilePath { root.appending(".staging") }
+    var stagingPrefix: String { root.string + "/.staging/" }
     let groupSync: GroupSync
     static let chunkLength = 256 * 1024
 
@@ -43,21 +44,24 @@ public struct FileSystemStore: BlobStore {
     private func commit(_ batch: [(StagedBlob, BlobKey)]) async throws {
         guard !batch.isEmpty else { return }
         try await groupSync.sync()
-        let moves = batch.map { ($0.0.path.string, path(of: $0.1)) }
+        // Plain strings: `FilePath` arithmetic costs more than the rename itself on a batch
+        // of 10,000 documents.
+        let rootPrefix = root.string + "/"
+        let moves = batch.map { ($0.0.path.string, rootPrefix + $0.1.rawValue) }
         let renamedAny = try await NIOThreadPool.singleton.runIfActive {
             var renamedAny = false
             for (source, destination) in moves {
-                if access(destination.string, F_OK) == 0 {
+                if access(destination, F_OK) == 0 {
                     unlink(source)
                     continue
                 }
                 // Folders exist for all but the first blob under a prefix: create them only then.
-                if rename(source, destination.string) != 0 {
+                if rename(source, destination) != 0 {
                     guard errno == ENOENT else {
                         throw POSIXFile.Failure(operation: "rename to \(destination)", code: errno)
                     }
-                    try POSIXFile.createDirectories(destination.removingLastComponent().string)
-                    try POSIXFile.check(rename(source, destination.string), "rename to \(destination)")
+                    try POSIXFile.createDirectories(String(destination[..<destination.lastIndex(of: "/")!]))
+                    try POSIXFile.check(rename(source, destination), "rename to \(destination)")
                 }
                 renamedAny = true
             }
@@ -69,10 +73,11 @@ public struct FileSystemStore: BlobStore {
     /// Small values skip the streaming writer: written and hashed in one trip to the I/O pool.
     /// They become durable when committed, together with the rest of their batch.
     public func stage(_ bytes: ByteBuffer) async throws -> StagedBlob {
-        let path = stagingDirectory.appending("doc-\(UUID().uuidString.lowercased())")
+        let name = stagingPrefix + "doc-" + UUID().uuidString.lowercased()
+        let path = FilePath(name)
         return try await NIOThreadPool.singleton.runIfActive {
             try bytes.withUnsafeReadableBytes { raw in
-                try POSIXFile.writeNew(raw, to: path.string)
+                try POSIXFile.writeNew(raw, to: name)
                 var hasher = SHA256()
                 hasher.update(bufferPointer: raw)
                 return StagedBlob(

@@ -59,10 +59,18 @@ public final class StagingWriter {
 }
 
 extension SHA256Digest {
-    var hexString: String {
-        map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+    var hexString: String { lowercaseHex(self) }
+}
+
+/// Lowercase hex of bytes through a table: digests are formatted for every item of every
+/// request, and `String(format:)` per byte cost more than the hashing.
+public func lowercaseHex(_ bytes: some Sequence<UInt8>) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
+        text.append(digits[Int(byte >> 4)])
+        text.append(digits[Int(byte & 0x0F)])
     }
+    return String(decoding: text, as: UTF8.self)
 }
