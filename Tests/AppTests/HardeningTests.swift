@@ -291,8 +291,8 @@ import Testing
     static func files(under folder: URL) -> [String] {
         (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).filter {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder.appending(path: $0).path, isDirectory: &isDirectory)
-            return !isDirectory.boolValue
+            return FileManager.default.fileExists(atPath: folder.appending(path: $0).path, isDirectory: &isDirectory)
+                && !isDirectory.boolValue
         }
     }
 }
