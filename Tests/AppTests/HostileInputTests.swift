@@ -8,8 +8,9 @@ import Testing
 /// Hostile and careless input across HTTP framing, multipart, JSON, media headers, auth and
 /// query parameters, each sent as raw bytes to the server `afa serve` runs. Every case must get
 /// its exact status with a JSON error body, leave `/healthz` answering, and leave the objects
-/// stored before it exactly as they were.
-@Suite struct HostileInputTests {
+/// stored before it exactly as they were. Serialized: 77 live servers at once would need more
+/// database connections than the shared test cluster allows.
+@Suite(.serialized) struct HostileInputTests {
     /// What a case may refer to; made per test, since keys and ids are.
     struct Setting: Sendable {
         let adminKey: String
