@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Logging
 import Metrics
+import PostgresNIO
 
 /// Runs one claimed job: the stage, a lease heartbeat beside it, then completion or failure.
 struct JobRunner: Sendable {
@@ -42,7 +43,10 @@ struct JobRunner: Sendable {
             await fail(job, reason: error.reason, retryable: false, logger: logger)
             record(job, outcome: "failed", since: started)
         } catch {
-            await fail(job, reason: DatabaseFailure(error).description, retryable: true, logger: logger)
+            // Shown to the asset's owner (status, lineage): the database's own text, which may
+            // quote constraint names and values, stays in the server log.
+            logger.warning("stage error", metadata: ["error": "\(DatabaseFailure(error))"])
+            await fail(job, reason: Self.clientFacing(error), retryable: true, logger: logger)
             record(job, outcome: "error", since: started)
         }
     }
@@ -82,6 +86,13 @@ struct JobRunner: Sendable {
             }
             throw CancellationError()
         }
+    }
+
+    static func clientFacing(_ error: any Error) -> String {
+        if let state = (error as? PSQLError)?.serverInfo?[.sqlState] {
+            return "database error (SQLSTATE \(state)); the details are in the server log"
+        }
+        return String(describing: error)
     }
 
     private func record(_ job: ClaimedJob, outcome: String, since started: ContinuousClock.Instant) {

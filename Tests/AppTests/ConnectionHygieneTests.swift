@@ -79,6 +79,51 @@ import Testing
         }
     }
 
+    /// An upload that trickles a byte a second (inside the body timeout) must not hold SIGTERM:
+    /// requests in flight get the shutdown grace, which later bytes do not extend.
+    @Test func aTricklingUploadDoesNotHoldShutdown() async throws {
+        try await withServer { server in
+            let channel = try await server.raw.connect()
+            let trickle = Task {
+                try? await channel.executeThenClose { _, outbound in
+                    try await outbound.write(
+                        ByteBuffer(
+                            bytes: RawHTTP.request(
+                                "POST", "/api/v1/ingest", key: server.key,
+                                headers: ["Content-Type: application/json", "Content-Length: 100000"])))
+                    while !Task.isCancelled {
+                        try await outbound.write(ByteBuffer(string: " "))
+                        try await Task.sleep(for: .seconds(1))
+                    }
+                }
+            }
+            defer { trickle.cancel() }
+            try await Task.sleep(for: .seconds(2))  // the upload is under way, not a synchronisation
+            let stopping = ContinuousClock.now
+            #expect(try await server.process.stop() == 0)
+            let shutdown = ContinuousClock.now - stopping
+            #expect(shutdown < .seconds(10), "SIGTERM took \(shutdown) beside a trickling upload")
+        }
+    }
+
+    /// Two requests in one write (HTTP/1.1 pipelining) get two answers, in order.
+    @Test func pipelinedRequestsAreBothAnswered() async throws {
+        try await withServer { server in
+            let channel = try await server.raw.connect()
+            let text = try await channel.executeThenClose { inbound, outbound in
+                try await outbound.write(
+                    ByteBuffer(bytes: RawHTTP.request("GET", "/healthz") + RawHTTP.request("GET", "/readyz")))
+                var received = ""
+                var iterator = inbound.makeAsyncIterator()
+                while !received.contains(#"{"status":"ready"}"#), let chunk = try await iterator.next() {
+                    received += String(buffer: chunk)
+                }
+                return received
+            }
+            #expect(text.contains(#"{"status":"ok"}"#) && text.contains(#"{"status":"ready"}"#))
+        }
+    }
+
     @Test func silentSlowAndStalledClientsAreCutWithAReason() async throws {
         let settings = [
             "HTTP_HEADER_TIMEOUT_SECONDS": "1", "HTTP_BODY_TIMEOUT_SECONDS": "1", "HTTP_IDLE_TIMEOUT_SECONDS": "2",

@@ -34,7 +34,9 @@ import Testing
         bell.ring()  // a job arrived after the worker looked, before it waited
         let started = ContinuousClock.now
         await bell.wait(upTo: .seconds(3600), unlessRungSince: seen)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Far below the hour it would sleep through; generous, since the test runs beside
+        // suites that keep both cores busy.
+        #expect(ContinuousClock.now - started < .seconds(300))
     }
 
     @Test func aLongWaitEndsWhenItsTaskIsCancelled() async {

@@ -13,6 +13,8 @@ final class PrincipalCache: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// Moved by every `forget`: a lookup that began before a revocation must not cache its result.
+    private let generation = Atomic<UInt64>(0)
     let lifetime: Duration
     let capacity: Int
 
@@ -24,8 +26,10 @@ final class PrincipalCache: Sendable {
     func principal(for key: String, orLoad load: () async throws -> Principal?) async rethrows -> Principal? {
         let now = ContinuousClock.now
         if let entry = entries.withLock({ $0[key] }), entry.expires > now { return entry.principal }
+        let before = generation.load(ordering: .acquiring)
         guard let principal = try await load() else { return nil }
         entries.withLock { entries in
+            guard generation.load(ordering: .acquiring) == before else { return }
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = Entry(principal: principal, expires: now + lifetime)
         }
@@ -34,6 +38,9 @@ final class PrincipalCache: Sendable {
 
     /// Drops every cached entry of a key (on revocation).
     func forget(keyID: UUID) {
-        entries.withLock { entries in entries = entries.filter { $0.value.principal.keyID != keyID } }
+        entries.withLock { entries in
+            generation.add(1, ordering: .releasing)
+            entries = entries.filter { $0.value.principal.keyID != keyID }
+        }
     }
 }

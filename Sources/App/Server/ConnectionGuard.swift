@@ -74,6 +74,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         disarm()
+        shutdownDeadline?.cancel()
         if counted {
             counted = false
             counter.close()
@@ -85,23 +86,27 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
-    /// A route may answer before it has read the whole request (a refusal): the connection is
-    /// idle again only when both the request and its response are complete.
-    private var responseComplete = false
+    /// A route may answer before it has read the whole request (a refusal), and a pipelining
+    /// client may send the next request before the last answer: the connection is idle only
+    /// when every request begun has been read and answered.
+    private var requestsBegun = 0
+    private var responsesFinished = 0
+    /// Set on shutdown for a connection with a request in flight; never moved by later reads.
+    private var shutdownDeadline: Scheduled<Void>?
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard phase != .refused else { return }
         switch unwrapInboundIn(data) {
         case .head:
             phase = .receivingBody
-            responseComplete = false
+            requestsBegun += 1
             armBodyDeadline(context)
         case .body:
             break
         case .end:
             phase = .responding
             disarm()
-            if responseComplete { becomeIdle(context) }
+            if responsesFinished == requestsBegun { becomeIdle(context) }
         }
         context.fireChannelRead(data)
     }
@@ -128,7 +133,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             case .idle, .receivingHead, .refused:
                 context.close(promise: nil)
             case .receivingBody, .responding:
-                arm(context, after: limits.shutdownGrace) { $0.close(promise: nil) }
+                if shutdownDeadline == nil {
+                    shutdownDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: limits.shutdownGrace) {
+                        context.close(promise: nil)
+                    }
+                }
                 context.fireUserInboundEventTriggered(event)
             }
         default:
@@ -138,8 +147,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data), phase != .refused {
-            responseComplete = true
-            if phase == .responding { becomeIdle(context) }
+            switch phase {
+            case .idle, .receivingHead:
+                // An answer with no request read: the decoder refused the bytes, and the
+                // connection closes after it. No deadline may write a second answer.
+                disarm()
+                closing = true
+            case .receivingBody, .responding, .refused:
+                responsesFinished += 1
+                if phase == .responding && responsesFinished == requestsBegun { becomeIdle(context) }
+            }
         }
         context.write(data, promise: promise)
     }

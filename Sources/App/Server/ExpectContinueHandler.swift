@@ -18,12 +18,14 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Sent by a route (`triggerUserOutboundEvent`) when it is about to read the body.
     struct AcceptBody {}
 
-    private var awaitingContinue = false
+    /// Per request read and not yet answered, oldest first (a pipelining client may send the
+    /// next request before this one is answered): whether it still waits for `100 Continue`.
+    private var awaitingContinue: [Bool] = []
     private var closeAfterResponse = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data) {
-            awaitingContinue = head.headerFields[.expect]?.lowercased() == "100-continue"
+            awaitingContinue.append(head.headerFields[.expect]?.lowercased() == "100-continue")
         }
         context.fireChannelRead(data)
     }
@@ -33,8 +35,8 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
             context.triggerUserOutboundEvent(event, promise: promise)
             return
         }
-        if awaitingContinue {
-            awaitingContinue = false
+        if awaitingContinue.first == true {
+            awaitingContinue[0] = false
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: promise)
         } else {
             promise?.succeed()
@@ -43,16 +45,20 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(var head) where awaitingContinue && head.status.kind != .informational:
-            awaitingContinue = false
+        case .head(var head) where awaitingContinue.first == true && head.status.kind != .informational:
+            awaitingContinue[0] = false
             closeAfterResponse = true
             head.headerFields[.connection] = "close"
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end where closeAfterResponse:
             closeAfterResponse = false
+            if !awaitingContinue.isEmpty { awaitingContinue.removeFirst() }
             let written = context.writeAndFlush(data)
             written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
             written.cascade(to: promise)
+        case .end:
+            if !awaitingContinue.isEmpty { awaitingContinue.removeFirst() }
+            context.write(data, promise: promise)
         default:
             context.write(data, promise: promise)
         }
