@@ -99,10 +99,3 @@ public struct APIKeySummary: Sendable, Equatable {
     public let createdAt: Date
     public let revokedAt: Date?
 }
-
-/// A value in the database that this build does not know: an error, never a silent default.
-public struct UnknownValue: Error, CustomStringConvertible {
-    public let column: String
-    public let value: String
-    public var description: String { "unknown value '\(value)' in \(column)" }
-}

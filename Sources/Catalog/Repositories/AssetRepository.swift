@@ -49,9 +49,9 @@ public struct AssetRepository: Sendable {
                 (UUID, String, String, String, Int64, String, String?, String, String, Date, Date, String, String?).self
             )
         return AssetRecord(
-            id: id, kind: AssetKind(rawValue: kind) ?? .other, owner: owner, sha256: sha256, size: size,
+            id: id, kind: try .decoded(kind, column: "assets.kind"), owner: owner, sha256: sha256, size: size,
             mediaType: mediaType, originalFilename: filename, storageKey: storageKey,
-            status: AssetStatus(rawValue: status) ?? .stored, createdAt: createdAt, updatedAt: updatedAt,
+            status: try .decoded(status, column: "assets.status"), createdAt: createdAt, updatedAt: updatedAt,
             metadata: JSONValue.parse(metadata), comments: comments)
     }
 }

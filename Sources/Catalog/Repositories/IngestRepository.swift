@@ -190,9 +190,9 @@ public struct IngestRepository: Sendable {
         {
             items.append(
                 IngestStatus.Item(
-                    assetID: assetID, copies: copies, assetStatus: AssetStatus(rawValue: assetStatus) ?? .stored,
+                    assetID: assetID, copies: copies, assetStatus: try .decoded(assetStatus, column: "assets.status"),
                     stage: stage,
-                    jobState: state.flatMap(JobState.init(rawValue:)), error: error))
+                    jobState: try state.map { try .decoded($0, column: "jobs.state") }, error: error))
         }
         return IngestStatus(requestID: requestID, owner: owner, items: items)
     }

@@ -7,7 +7,7 @@ extension JobRepository {
         var counts: [JobState: Int] = [:]
         let rows = try await client.query("SELECT state, count(*)::int FROM jobs GROUP BY state", logger: logger)
         for try await (state, count) in rows.decode((String, Int).self) {
-            if let state = JobState(rawValue: state) { counts[state] = count }
+            counts[try .decoded(state, column: "jobs.state")] = count
         }
         return counts
     }
@@ -24,7 +24,7 @@ extension JobRepository {
         {
             jobs.append(
                 JobSummary(
-                    id: id, assetID: assetID, stage: stage, state: JobState(rawValue: state) ?? .dead,
+                    id: id, assetID: assetID, stage: stage, state: try .decoded(state, column: "jobs.state"),
                     attempts: attempts, lastError: error))
         }
         return jobs
