@@ -34,7 +34,6 @@ public struct IngestRejection: Error, CustomStringConvertible, Sendable {
         case invalidJSON = "invalid_json"
         case noItems = "no_items"
         case invalidField = "invalid_field"
-        case tooManyItems = "too_many_items"
     }
 
     public let code: Code

@@ -1,5 +1,4 @@
 import Catalog
-import Crypto
 import Foundation
 import Jobs
 import Logging
@@ -48,18 +47,18 @@ public struct IngestService: Sendable {
                 throw IngestRejection(.invalidField, "owner \(problem)")
             }
             var assets: [NewAsset] = []
-            // A document sent many times in one request is staged once: its bytes are known
-            // before staging, so repeats cost a hash, not a file each.
-            var stagedDocuments: [String: NewAsset] = [:]
+            // A document sent many times in one request is staged once: its bytes are in memory,
+            // so a repeat is found by them, without a file (or a second SHA-256) each.
+            var stagedDocuments: [ByteBuffer: NewAsset] = [:]
             for item in batch.items {
-                if case .document(let bytes, _) = item, let known = stagedDocuments[Self.sha256(of: bytes)] {
+                if case .document(let bytes, _) = item, let known = stagedDocuments[bytes] {
                     assets.append(known)
                     continue
                 }
                 let (blob, asset) = try await prepare(item, comments: batch.comments)
                 staged.append(blob)
                 assets.append(asset)
-                if case .document = item { stagedDocuments[blob.sha256] = asset }
+                if case .document(let bytes, _) = item { stagedDocuments[bytes] = asset }
             }
             try await store.commitContent(staged)
             let receipt = try await catalog.ingests.record(
@@ -74,10 +73,6 @@ public struct IngestService: Sendable {
             await Self.discard(batch.items, staged: staged, from: store)
             throw error
         }
-    }
-
-    static func sha256(of bytes: ByteBuffer) -> String {
-        lowercaseHex(bytes.withUnsafeReadableBytes { SHA256.hash(data: $0) })
     }
 
     /// Removes the staging files of a refused request.

@@ -64,7 +64,7 @@ extension SHA256Digest {
 
 /// Lowercase hex of bytes through a table: digests are formatted for every item of every
 /// request, and `String(format:)` per byte cost more than the hashing.
-public func lowercaseHex(_ bytes: some Sequence<UInt8>) -> String {
+func lowercaseHex(_ bytes: some Sequence<UInt8>) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var text: [UInt8] = []
     text.reserveCapacity(bytes.underestimatedCount * 2)

@@ -62,18 +62,16 @@ struct ObjectsController {
     @Sendable func lineage(_ request: Request, context: AppRequestContext) async throws -> LineagePage {
         let asset = try await visibleAsset(context)
         let query = request.uri.queryParameters
-        let after = try query["after"].map { value in
-            guard let seq = Int(String(value)), seq >= 0 else {
-                throw APIError.badRequest("invalid_query", "after must be an event number (0 or more)")
+        func number(_ name: Substring, in range: ClosedRange<Int>, _ rule: String) throws -> Int? {
+            try query[name].map { value in
+                guard let number = Int(String(value)), range.contains(number) else {
+                    throw APIError.badRequest("invalid_query", "\(name) must be \(rule)")
+                }
+                return number
             }
-            return seq
         }
-        let limit = try query["limit"].map { value in
-            guard let limit = Int(String(value)), (1...500).contains(limit) else {
-                throw APIError.badRequest("invalid_query", "limit must be 1…500")
-            }
-            return limit
-        }
+        let after = try number("after", in: 0...Int.max, "an event number (0 or more)")
+        let limit = try number("limit", in: 1...500, "1…500")
         let pageSize = limit ?? Self.lineagePage
         let events = try await catalog.lineage.events(for: asset.id, after: after ?? 0, limit: pageSize)
         return LineagePage(

@@ -30,12 +30,21 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         return ByteBuffer(bytes: data)
     }
 
-    var closesConnection: Bool {
-        [.badRequest, .requestTimeout, .requestHeaderFieldsTooLarge].contains(status)
-            && Self.framingCodes.contains(code)
-    }
+    var closesConnection: Bool { Self.framingCodes.contains(code) }
 
     static let framingCodes: Set<String> = ["malformed_http", "request_timeout", "headers_too_large"]
+
+    /// The error as HTTP parts, for channel handlers that answer before (or instead of) a route;
+    /// the connection closes after it.
+    var closingResponseParts: (head: HTTPResponse, body: ByteBuffer) {
+        let body = jsonBody
+        let head = HTTPResponse(
+            status: status,
+            headerFields: [
+                .contentType: "application/json", .contentLength: String(body.readableBytes), .connection: "close",
+            ])
+        return (head, body)
+    }
 }
 
 extension APIError {

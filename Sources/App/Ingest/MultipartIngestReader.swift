@@ -128,9 +128,6 @@ struct MultipartIngestReader {
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw APIError.badRequest("invalid_field", "field '\(name)' is not valid UTF-8")
         }
-        if let problem = StorableText.problem(in: text) {
-            throw APIError.badRequest("invalid_field", "field '\(name)' \(problem)")
-        }
         if name == "owner" { result.owner = text }
         if name == "comments" { result.comments = text }
     }

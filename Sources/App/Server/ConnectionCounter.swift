@@ -17,6 +17,4 @@ final class ConnectionCounter: Sendable {
     func close() {
         gauge.record(open.wrappingSubtract(1, ordering: .relaxed).newValue)
     }
-
-    var current: Int { open.load(ordering: .relaxed) }
 }

@@ -69,7 +69,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         // A new connection should send its request soon: the header deadline, silently.
-        arm(context, after: limits.headerTimeout) { $0.close(promise: nil) }
+        arm(context, after: limits.headerTimeout) { context.close(promise: nil) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -117,9 +117,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             switch phase {
             case .idle:
                 phase = .receivingHead
-                arm(context, after: limits.headerTimeout) { guardHandler, context in
+                arm(context, after: limits.headerTimeout) {
                     Counter(label: "afa_http_timeouts_total", dimensions: [("phase", "headers")]).increment()
-                    guardHandler.respondAndClose(
+                    self.respondAndClose(
                         context, .requestTimeout, code: "request_timeout",
                         "the request headers did not arrive in time")
                 }
@@ -163,34 +163,27 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func becomeIdle(_ context: ChannelHandlerContext) {
         phase = .idle
-        arm(context, after: limits.idleTimeout) { $0.close(promise: nil) }
+        arm(context, after: limits.idleTimeout) { context.close(promise: nil) }
     }
 
     private func armBodyDeadline(_ context: ChannelHandlerContext) {
-        arm(context, after: limits.bodyTimeout) { guardHandler, context in
+        arm(context, after: limits.bodyTimeout) {
             Counter(label: "afa_http_timeouts_total", dimensions: [("phase", "body")]).increment()
             // The route reading the body sees the error, answers 408 and drops its staging
             // files; a route that is not reading it is closed after a short grace.
             context.fireErrorCaught(RequestTimedOut())
-            guardHandler.arm(context, after: .seconds(2)) { $0.close(promise: nil) }
+            self.arm(context, after: .seconds(2)) { context.close(promise: nil) }
         }
     }
 
-    private func arm(
-        _ context: ChannelHandlerContext, after delay: TimeAmount,
-        _ action: @escaping (ConnectionGuard, ChannelHandlerContext) -> Void
-    ) {
+    /// The connection's one deadline: arming replaces the previous one. Runs on the event
+    /// loop; cancelled when the handler goes.
+    private func arm(_ context: ChannelHandlerContext, after delay: TimeAmount, _ action: @escaping () -> Void) {
         disarm()
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
             self.deadline = nil
-            action(self, context)
+            action()
         }
-    }
-
-    private func arm(
-        _ context: ChannelHandlerContext, after delay: TimeAmount, _ action: @escaping (ChannelHandlerContext) -> Void
-    ) {
-        arm(context, after: delay) { _, context in action(context) }
     }
 
     private func disarm() {
@@ -206,12 +199,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         guard !closing else { return }
         closing = true
         disarm()
-        let body = APIError(status, code: code, message).jsonBody
-        let head = HTTPResponse(
-            status: status,
-            headerFields: [
-                .contentType: "application/json", .contentLength: String(body.readableBytes), .connection: "close",
-            ])
+        let (head, body) = APIError(status, code: code, message).closingResponseParts
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in

@@ -24,15 +24,8 @@ final class ParserErrorBody: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapOutboundIn(data) {
         case .head(let head)
         where head.status == .badRequest && head.headerFields[.contentLength] == "0" && parserError != nil:
-            let error = APIError(parserError: parserError!)
+            let (replacement, body) = APIError(parserError: parserError!).closingResponseParts
             parserError = nil
-            let body = error.jsonBody
-            let replacement = HTTPResponse(
-                status: error.status,
-                headerFields: [
-                    .contentType: "application/json", .contentLength: String(body.readableBytes),
-                    .connection: "close",
-                ])
             context.write(wrapOutboundOut(.head(replacement)), promise: nil)
             context.write(wrapOutboundOut(.body(body)), promise: promise)
         default:
