@@ -62,7 +62,7 @@ public struct IngestService: Sendable {
             }
             try await store.commitContent(staged)
             let receipt = try await catalog.ingests.record(
-                owner: batch.owner, assets: assets, firstStage: pipeline.firstStage, maxAttempts: maxAttempts,
+                owner: batch.owner, assets: assets, firstStage: pipeline.root.reference, maxAttempts: maxAttempts,
                 actor: actor)
             Counter(label: "afa_ingest_items_total").increment(by: assets.count)
             Counter(label: "afa_ingest_bytes_total").increment(by: Int(assets.reduce(0) { $0 + $1.size }))

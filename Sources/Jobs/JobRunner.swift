@@ -15,23 +15,16 @@ struct JobRunner: Sendable {
     func run(_ job: ClaimedJob) async {
         var logger = logger
         logger[metadataKey: "job"] = "\(job.id)"
-        logger[metadataKey: "asset"] = "\(job.assetID)"
+        logger[metadataKey: "subject"] = "\(job.lineageSubject)"
         logger[metadataKey: "stage"] = "\(job.stage)"
         let started = ContinuousClock.now
         do {
-            guard let stage = pipeline.stage(named: job.stage) else {
-                throw UnprocessableContent("no stage named '\(job.stage)' in this build of afa")
+            switch job.subject {
+            case .asset(let assetID): try await runStage(job, assetID: assetID)
+            case .task(let key, let payload): try await runTask(job, key: key, payload: payload)
             }
-            guard let asset = try await catalog.assets.find(job.assetID) else {
-                throw UnprocessableContent("asset \(job.assetID) no longer exists")
-            }
-            let result = try await withLeaseHeartbeat(job) { try await stage.process(asset) }
-            let completion = StageCompletion(
-                metadata: result.metadata, lineageDetail: result.detail,
-                nextStage: pipeline.stage(after: job.stage, for: asset.kind))
-            try await catalog.jobs.complete(job, with: completion, actor: "worker:\(worker)")
             record(job, outcome: "done", since: started)
-            logger.debug("stage done")
+            logger.debug("job done")
         } catch is CancellationError {
             // Shutting down hard: give the job back untouched for another worker.
             try? await catalog.jobs.release(job)
@@ -45,10 +38,36 @@ struct JobRunner: Sendable {
         } catch {
             // Shown to the asset's owner (status, lineage): the database's own text, which may
             // quote constraint names and values, stays in the server log.
-            logger.warning("stage error", metadata: ["error": "\(DatabaseFailure(error))"])
+            logger.warning("job error", metadata: ["error": "\(DatabaseFailure(error))"])
             await fail(job, reason: Self.clientFacing(error), retryable: true, logger: logger)
             record(job, outcome: "error", since: started)
         }
+    }
+
+    private func runStage(_ job: ClaimedJob, assetID: UUID) async throws {
+        guard let stage = pipeline.stage(named: job.stage) else {
+            throw UnprocessableContent("no stage named '\(job.stage)' in this build of afa")
+        }
+        guard let asset = try await catalog.assets.find(assetID) else {
+            throw UnprocessableContent("asset \(assetID) no longer exists")
+        }
+        let output = try await withLeaseHeartbeat(job) { try await stage.process(asset) }
+        let pipeline = self.pipeline
+        try await catalog.jobs.complete(
+            job, version: stage.version, output: output, actor: "worker:\(worker)",
+            followUps: { pipeline.followUps(after: stage.name, kind: asset.kind, states: $0) })
+    }
+
+    private func runTask(_ job: ClaimedJob, key: String, payload: JSONValue) async throws {
+        guard let handler = pipeline.task(kind: job.stage) else {
+            throw UnprocessableContent("no task kind '\(job.stage)' in this build of afa")
+        }
+        let detail = try await withLeaseHeartbeat(job) { try await handler.run(key: key, payload: payload) }
+        let next = handler.schedule.map {
+            TaskRequest(
+                kind: handler.kind, key: $0.key, timing: .after($0.period), maxAttempts: configuration.retry.maxAttempts)
+        }
+        try await catalog.jobs.completeTask(job, detail: detail, actor: "worker:\(worker)", next: next)
     }
 
     private func fail(_ job: ClaimedJob, reason: String, retryable: Bool, logger: Logger) async {

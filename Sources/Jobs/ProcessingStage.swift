@@ -1,30 +1,48 @@
 import Catalog
 
-/// One step of processing an asset. A stage reads what it needs, returns what it learned, and
-/// must be safe to run again on the same asset (a retried or replayed job gives the same result).
+/// One step of processing an asset. A stage reads what it needs, returns what it produced, and
+/// must be safe to run again on the same asset (a retried or replayed job gives the same result:
+/// its outputs replace its earlier ones whole).
 ///
-/// Adding a stage: write a type conforming to this protocol and insert it into the `Pipeline`.
+/// Adding a stage: write a type conforming to this protocol, name the stages it requires, and
+/// add it to the `Pipeline`. It runs once every stage it requires is done (or skipped).
 public protocol ProcessingStage: Sendable {
     /// Stored in `jobs.stage` and in lineage actions (`stage.<name>.done`): keep it stable.
     var name: String { get }
-    func applies(to kind: AssetKind) -> Bool
-    func process(_ asset: AssetRecord) async throws -> StageResult
+    /// Bump it when the stage's result changes (an embedding stage: the model id and its
+    /// version): the stage then runs again, in the background, for every asset that holds a
+    /// result of another version, and so do the stages that require it.
+    var version: String { get }
+    /// The stages whose results this one reads.
+    var requires: [String] { get }
+    /// Which lane of workers runs it (`WORKER_CONCURRENCY=compute=1,…`).
+    var workClass: WorkClass { get }
+    /// Why the stage does not apply to an asset of `kind` (it is then recorded as skipped with
+    /// this reason, and the stages that require it go on), or nil when it applies.
+    func skipReason(for kind: AssetKind) -> String?
+    func process(_ asset: AssetRecord) async throws -> StageOutput
 }
 
 extension ProcessingStage {
-    public func applies(to kind: AssetKind) -> Bool { true }
+    public var version: String { "1" }
+    public var requires: [String] { [] }
+    public var workClass: WorkClass { .standard }
+    public func skipReason(for kind: AssetKind) -> String? { nil }
+
+    public var reference: StageReference { StageReference(name: name, version: version) }
 }
 
-public struct StageResult: Sendable {
-    /// Merged into the asset's metadata.
-    public let metadata: JSONValue
-    /// Recorded on the lineage event of this stage.
-    public let detail: JSONValue
+/// A lane of workers: each class gets its own number of concurrent jobs, so a slow class (CLIP)
+/// cannot occupy every worker while quick ones (hashing, JSON) wait.
+public struct WorkClass: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
 
-    public init(metadata: JSONValue, detail: JSONValue = [:]) {
-        self.metadata = metadata
-        self.detail = detail
-    }
+    /// I/O-bound or light work: verification, database passes.
+    public static let standard = WorkClass(rawValue: "standard")
+    /// CPU-heavy work that runs on the compute pool: decoding, CLIP, inference.
+    public static let compute = WorkClass(rawValue: "compute")
 }
 
 /// The content itself cannot be processed (corrupt, not what it claims to be). Retrying will not

@@ -1,8 +1,13 @@
 import Foundation
 
 public struct WorkerConfiguration: Sendable {
-    /// Jobs run at once in this process (`WORKER_THREADS`).
+    /// Jobs of each work class run at once in this process (`WORKER_THREADS`); 0 runs no workers.
     public var concurrency: Int
+    /// Per work class, in place of `concurrency` (`WORKER_CONCURRENCY=compute=1,standard=4`).
+    public var classConcurrency: [WorkClass: Int] = [:]
+    /// Only these stages and task kinds are claimed here (`afa worker --stages embed,tags`);
+    /// nil for all of them, so a machine can specialise.
+    public var onlyStages: Set<String>?
     /// How long a claimed job stays ours without a heartbeat; a crashed worker's jobs come back after it.
     public var lease: Duration
     /// Fallback wake-up when no notification arrives.
@@ -20,6 +25,27 @@ public struct WorkerConfiguration: Sendable {
         self.pollInterval = pollInterval
         self.retry = retry
         self.workerID = workerID
+    }
+
+    public func concurrency(of workClass: WorkClass) -> Int {
+        concurrency == 0 ? 0 : classConcurrency[workClass] ?? concurrency
+    }
+
+    /// Parses `compute=1,standard=4`.
+    public static func parseClassConcurrency(_ text: String) throws -> [WorkClass: Int] {
+        var result: [WorkClass: Int] = [:]
+        for entry in text.split(separator: ",") {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let count = Int(parts[1]), (0...256).contains(count) else {
+                throw InvalidSetting(description: "'\(entry)' is not CLASS=N with N in 0...256")
+            }
+            result[WorkClass(rawValue: parts[0])] = count
+        }
+        return result
+    }
+
+    public struct InvalidSetting: Error, CustomStringConvertible {
+        public let description: String
     }
 
     public static func defaultWorkerID() -> String {

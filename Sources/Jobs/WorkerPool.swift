@@ -6,8 +6,12 @@ import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
-/// Runs `concurrency` workers that claim jobs from the shared queue. Any number of pools, in any
-/// number of processes, can share one database: claims never hand a job to two workers at once.
+/// Runs the workers of one process: per work class a lane of `concurrency(of:)` workers, each
+/// claiming only that class's stages and tasks from the shared queue. Any number of pools, in
+/// any number of processes, can share one database: claims never hand a job to two workers.
+///
+/// At start it schedules the periodic tasks and, in the background, re-runs stages whose
+/// version changed and enqueues stages new to the graph (`StageVersionSweep`).
 ///
 /// On graceful shutdown no new job is claimed and jobs in flight finish; if they are cancelled
 /// instead, they are released back to the queue.
@@ -28,10 +32,20 @@ public struct WorkerPool: Service {
         self.logger = logger
     }
 
+    /// The claims of each lane: the stage names and task kinds of its class that this process runs.
+    var lanes: [(workClass: WorkClass, names: [String], workers: Int)] {
+        pipeline.workClasses.compactMap { workClass in
+            let names = pipeline.names(in: workClass, among: configuration.onlyStages)
+            let workers = configuration.concurrency(of: workClass)
+            return names.isEmpty || workers == 0 ? nil : (workClass, names, workers)
+        }
+    }
+
     public func run() async throws {
+        let lanes = self.lanes
         await withGracefulShutdownHandler {
-            // Children report whether they were a worker: the listener and the reaper are
-            // cancelled once every worker has finished its last job, not before.
+            // Children report whether they were a worker: the listener, the reaper and the sweep
+            // are cancelled once every worker has finished its last job, not before.
             await withTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     await listener.run(ringing: doorbell, until: { stopping.isSet })
@@ -41,13 +55,21 @@ public struct WorkerPool: Service {
                     await buryJobsOfLostWorkers()
                     return false
                 }
-                for index in 0..<configuration.concurrency {
-                    group.addTask {
-                        await workLoop(index: index)
-                        return true
+                group.addTask {
+                    await StageVersionSweep(catalog: catalog, pipeline: pipeline, configuration: configuration, logger: logger)
+                        .run(until: { stopping.isSet })
+                    return false
+                }
+                var running = 0
+                for lane in lanes {
+                    for index in 0..<lane.workers {
+                        running += 1
+                        group.addTask {
+                            await workLoop(name: "\(lane.workClass)#\(index)", claiming: lane.names)
+                            return true
+                        }
                     }
                 }
-                var running = configuration.concurrency
                 while running > 0, let wasWorker = await group.next() {
                     if wasWorker { running -= 1 }
                 }
@@ -74,14 +96,14 @@ public struct WorkerPool: Service {
         }
     }
 
-    private func workLoop(index: Int) async {
-        let worker = "\(configuration.workerID)#\(index)"
+    private func workLoop(name: String, claiming names: [String]) async {
+        let worker = "\(configuration.workerID)#\(name)"
         let runner = JobRunner(
             catalog: catalog, pipeline: pipeline, configuration: configuration, worker: worker, logger: logger)
         while !stopping.isSet && !Task.isCancelled {
             let rings = doorbell.rings
             do {
-                if let job = try await catalog.jobs.claim(worker: worker, lease: configuration.lease) {
+                if let job = try await catalog.jobs.claim(worker: worker, lease: configuration.lease, stages: names) {
                     await runner.run(job)
                     continue
                 }

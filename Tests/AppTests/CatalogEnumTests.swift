@@ -15,7 +15,7 @@ import Testing
                     NewAsset(
                         kind: .json, sha256: sha256, size: 2, mediaType: "application/json", originalFilename: nil,
                         storageKey: "raw/ab/ab/\(sha256)", comments: nil, metadata: [:])
-                ], firstStage: "verify", maxAttempts: 5, actor: "test")
+                ], firstStage: .verify, maxAttempts: 5, actor: "test")
             let id = try #require(receipt.assetIDs.first)
             #expect(try await catalog.assets.find(id)?.status == .stored)
             try await catalog.client.query(

@@ -15,7 +15,7 @@ import Testing
                 storageKey: "raw/test/\(digest)", comments: nil, metadata: [:])
         }
         return try await catalog.ingests.record(
-            owner: "queue-test", assets: assets, firstStage: "verify", maxAttempts: maxAttempts, actor: "test"
+            owner: "queue-test", assets: assets, firstStage: .verify, maxAttempts: maxAttempts, actor: "test"
         ).assetIDs
     }
 
@@ -52,11 +52,10 @@ import Testing
             let takeover = try #require(second)
             #expect(takeover.id == first.id)
             #expect(takeover.attempt == 2)
-            let completion = StageCompletion(metadata: ["done": true], lineageDetail: [:], nextStage: nil)
             await #expect(throws: LeaseLost.self) {
-                try await catalog.jobs.complete(first, with: completion, actor: "crashed")
+                try await catalog.jobs.complete(first, metadata: ["done": true], actor: "crashed")
             }
-            try await catalog.jobs.complete(takeover, with: completion, actor: "other")
+            try await catalog.jobs.complete(takeover, metadata: ["done": true], actor: "other")
             let asset = try #require(try await catalog.assets.find(takeover.assetID))
             #expect(asset.status == .ready)
             let done = try await catalog.lineage.events(for: asset.id, limit: 1000).filter {

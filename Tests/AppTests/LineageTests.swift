@@ -9,7 +9,7 @@ import Testing
             kind: .json, sha256: String(repeating: "ab", count: 32), size: 2, mediaType: "application/json",
             originalFilename: nil, storageKey: "raw/x", comments: nil, metadata: [:])
         let id = try await catalog.ingests.record(
-            owner: "lineage", assets: [asset], firstStage: "verify", maxAttempts: 1, actor: "test"
+            owner: "lineage", assets: [asset], firstStage: .verify, maxAttempts: 1, actor: "test"
         ).assetIDs[0]
         for index in 0..<events {
             try await catalog.lineage.append(
@@ -27,7 +27,7 @@ import Testing
             let report = try await catalog.lineageVerifier.verify()
             #expect(report.intact)
             #expect(report.events == 7)
-            #expect(report.assets == 1)  // same bytes, same owner: one asset
+            #expect(report.chains == 1)  // same bytes, same owner: one asset
         }
     }
 
@@ -52,7 +52,7 @@ import Testing
             try await catalog.client.query(PostgresQuery(unsafeSQL: statement))
             let report = try await catalog.lineageVerifier.verify()
             let broken = try #require(report.firstBrokenLink)
-            #expect(broken.assetID == id)
+            #expect(broken.subject == id.uuidString.lowercased())
             #expect(broken.seq == brokenSeq)
             #expect(broken.reason.contains(reason))
         }

@@ -96,7 +96,9 @@ struct AdminController {
     struct JobList: ResponseEncodable {
         struct Job: Encodable {
             let id: Int64
-            let asset_id: String
+            /// One of `asset_id` and `task_key` is present.
+            let asset_id: String?
+            let task_key: String?
             let stage: String
             let state: String
             let attempts: Int
@@ -110,14 +112,15 @@ struct AdminController {
         _ = try context.requireAdmin()
         let stateName = request.uri.queryParameters["state"].map(String.init) ?? "dead"
         guard let state = JobState(rawValue: stateName) else {
-            throw APIError.badRequest("invalid_query", "state must be queued, processing, done, failed or dead")
+            throw APIError.badRequest("invalid_query", "state must be queued, processing, done, failed, dead or skipped")
         }
         let counts = try await catalog.jobs.countsByState()
         return JobList(
             counts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
             jobs: try await catalog.jobs.list(state: state, limit: 200).map {
                 .init(
-                    id: $0.id, asset_id: $0.assetID.uuidString.lowercased(), stage: $0.stage, state: $0.state.rawValue,
+                    id: $0.id, asset_id: $0.assetID?.uuidString.lowercased(), task_key: $0.taskKey, stage: $0.stage,
+                    state: $0.state.rawValue,
                     attempts: $0.attempts, last_error: $0.lastError)
             })
     }
@@ -138,7 +141,7 @@ struct AdminController {
 
     struct AuditReport: ResponseEncodable {
         struct BrokenLink: Encodable {
-            let asset_id: String
+            let subject: String
             let seq: Int
             let reason: String
         }
@@ -154,7 +157,7 @@ struct AdminController {
             let findings: [Finding]
         }
         let intact: Bool
-        let assets: Int
+        let chains: Int
         let events: Int
         let first_broken_link: BrokenLink?
         /// With `?blobs=true`: every stored blob re-hashed.
@@ -172,9 +175,9 @@ struct AdminController {
         let report = try await catalog.lineageVerifier.verify()
         let blobs = withBlobs ? try await BlobAudit(catalog: catalog, store: store).run() : nil
         return AuditReport(
-            intact: report.intact && (blobs?.intact ?? true), assets: report.assets, events: report.events,
+            intact: report.intact && (blobs?.intact ?? true), chains: report.chains, events: report.events,
             first_broken_link: report.firstBrokenLink.map {
-                .init(asset_id: $0.assetID.uuidString.lowercased(), seq: $0.seq, reason: $0.reason)
+                .init(subject: $0.subject, seq: $0.seq, reason: $0.reason)
             },
             blobs: blobs.map { blobs in
                 .init(

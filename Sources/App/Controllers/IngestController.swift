@@ -71,13 +71,22 @@ struct IngestController {
             let done: Int
             let failed: Int
         }
+        struct Stage: Codable {
+            let stage: String
+            let state: String
+            let version: String
+            let attempts: Int
+            /// Why it failed, or why it was skipped.
+            let reason: String?
+        }
         struct Item: Codable {
             let system_id: String
             /// How many times the request sent these bytes (recorded once).
             let copies: Int
-            let stage: String?
             let state: String
             let error: String?
+            /// Every stage the asset has reached, in the order they were enqueued.
+            let stages: [Stage]
         }
         let job_id: String
         let status: String
@@ -99,9 +108,13 @@ struct IngestController {
                 done: states.count { $0 == .done }, failed: states.count { $0 == .failed }),
             items: status.items.map {
                 .init(
-                    system_id: $0.assetID.uuidString.lowercased(), copies: $0.copies, stage: $0.stage,
-                    state: $0.state.rawValue,
-                    error: $0.error)
+                    system_id: $0.assetID.uuidString.lowercased(), copies: $0.copies, state: $0.state.rawValue,
+                    error: $0.error,
+                    stages: $0.stages.map {
+                        .init(
+                            stage: $0.name, state: $0.state.rawValue, version: $0.version, attempts: $0.attempts,
+                            reason: $0.reason)
+                    })
             })
     }
 }

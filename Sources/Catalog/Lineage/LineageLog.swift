@@ -2,47 +2,81 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The append-only history of each asset: one hash chain per asset.
+/// The append-only history of each asset, collection, cluster, proposal and task: one hash
+/// chain per subject.
 public struct LineageLog: Sendable {
     let client: PostgresClient
     let logger: Logger
 
     /// Appends inside the caller's transaction, so the event commits with the change it records.
-    /// The per-asset advisory lock keeps the chain linear when two transactions touch one asset;
+    /// The per-chain advisory lock keeps the chain linear when two transactions touch one subject;
     /// `lockHeld`: the caller already took it in this transaction.
+    static func append(
+        _ event: NewLineageEvent, to subject: LineageSubject, on connection: PostgresConnection, logger: Logger,
+        lockHeld: Bool = false
+    ) async throws {
+        if !lockHeld { try await lock(subject, on: connection, logger: logger) }
+        let detail = event.detail.jsonText
+        switch subject {
+        case .asset(let assetID):
+            try await connection.query(
+                """
+                WITH previous AS (
+                    SELECT seq, hash FROM lineage WHERE asset_id = \(assetID) ORDER BY seq DESC LIMIT 1
+                ), event AS (
+                    SELECT \(assetID)::uuid AS asset_id, coalesce((SELECT seq FROM previous), 0) + 1 AS seq,
+                           clock_timestamp() AS at, \(event.actor)::text AS actor, \(event.action)::text AS action,
+                           \(detail)::jsonb AS detail, (SELECT hash FROM previous) AS prev_hash
+                )
+                INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
+                SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(unescaped: LineageHash.sqlExpression)
+                FROM event
+                """, logger: logger)
+        case .other(let type, let key):
+            try await connection.query(
+                """
+                WITH previous AS (
+                    SELECT seq, hash FROM lineage
+                    WHERE asset_id IS NULL AND subject_type = \(type.rawValue) AND subject_key = \(key)
+                    ORDER BY seq DESC LIMIT 1
+                ), event AS (
+                    SELECT \(type.rawValue)::text AS subject_type, \(key)::text AS subject_key,
+                           coalesce((SELECT seq FROM previous), 0) + 1 AS seq, clock_timestamp() AS at,
+                           \(event.actor)::text AS actor, \(event.action)::text AS action, \(detail)::jsonb AS detail,
+                           (SELECT hash FROM previous) AS prev_hash
+                )
+                INSERT INTO lineage (subject_type, subject_key, seq, at, actor, action, detail, prev_hash, hash)
+                SELECT subject_type, subject_key, seq, at, actor, action, detail, prev_hash,
+                       \(unescaped: LineageHash.subjectSQLExpression)
+                FROM event
+                """, logger: logger)
+        }
+    }
+
     static func append(
         _ event: NewLineageEvent, to assetID: UUID, on connection: PostgresConnection, logger: Logger,
         lockHeld: Bool = false
     ) async throws {
-        if !lockHeld {
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(hashtextextended(\(lockName(assetID)), 0))", logger: logger)
-        }
-        let detail = event.detail.jsonText
-        try await connection.query(
-            """
-            WITH previous AS (
-                SELECT seq, hash FROM lineage WHERE asset_id = \(assetID) ORDER BY seq DESC LIMIT 1
-            ), event AS (
-                SELECT \(assetID)::uuid AS asset_id, coalesce((SELECT seq FROM previous), 0) + 1 AS seq,
-                       clock_timestamp() AS at, \(event.actor)::text AS actor, \(event.action)::text AS action,
-                       \(detail)::jsonb AS detail, (SELECT hash FROM previous) AS prev_hash
-            )
-            INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
-            SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(unescaped: LineageHash.sqlExpression)
-            FROM event
-            """, logger: logger)
+        try await append(event, to: .asset(assetID), on: connection, logger: logger, lockHeld: lockHeld)
     }
 
-    /// Names the transaction-scoped advisory lock (`hashtextextended(name, 0)`) that
-    /// serialises appends to one asset's chain.
-    static func lockName(_ assetID: UUID) -> String { "lineage:" + assetID.uuidString.lowercased() }
+    static func lock(_ subject: LineageSubject, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended(\(subject.lockName), 0))", logger: logger)
+    }
+
+    /// Names the lock of an asset's chain, for statements that take it themselves.
+    static func lockName(_ assetID: UUID) -> String { LineageSubject.asset(assetID).lockName }
 
     /// Appends in a transaction of its own.
-    public func append(_ event: NewLineageEvent, to assetID: UUID) async throws {
+    public func append(_ event: NewLineageEvent, to subject: LineageSubject) async throws {
         try await client.transaction(logger: logger) { connection in
-            try await Self.append(event, to: assetID, on: connection, logger: logger)
+            try await Self.append(event, to: subject, on: connection, logger: logger)
         }
+    }
+
+    public func append(_ event: NewLineageEvent, to assetID: UUID) async throws {
+        try await append(event, to: .asset(assetID))
     }
 
     /// One page of an asset's history in order: the events after `seq`, at most `limit` of them.

@@ -4,25 +4,54 @@ import Foundation
 /// lease expired (and whose job another worker took over) cannot complete it a second time.
 public struct ClaimedJob: Sendable, Equatable {
     public let id: Int64
-    public let assetID: UUID
+    public let subject: JobSubject
+    /// The stage's name for an asset job, the task's kind for a task.
     public let stage: String
     public let attempt: Int
     public let maxAttempts: Int
     public let leaseToken: UUID
-}
 
-/// How a stage ended, as the queue records it.
-public struct StageCompletion: Sendable {
-    public let metadata: JSONValue
-    public let lineageDetail: JSONValue
-    public let nextStage: String?
+    public init(id: Int64, subject: JobSubject, stage: String, attempt: Int, maxAttempts: Int, leaseToken: UUID) {
+        self.id = id
+        self.subject = subject
+        self.stage = stage
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.leaseToken = leaseToken
+    }
 
-    public init(metadata: JSONValue, lineageDetail: JSONValue, nextStage: String?) {
-        self.metadata = metadata
-        self.lineageDetail = lineageDetail
-        self.nextStage = nextStage
+    /// The chain its events go to: the asset's, or the task key's.
+    public var lineageSubject: LineageSubject {
+        switch subject {
+        case .asset(let id): return .asset(id)
+        case .task(let key, _): return .other(.task, key: key)
+        }
     }
 }
+
+/// What a job works on: one stage of one asset, or a keyed task with its payload.
+public enum JobSubject: Sendable, Equatable {
+    case asset(UUID)
+    case task(key: String, payload: JSONValue)
+}
+
+/// What the completion of a stage enqueues next, decided by the stage graph from the states of
+/// the asset's other stages (read under the asset's lock): a stage to run, or one that does not
+/// apply to the asset, recorded as skipped with the reason.
+public struct FollowUp: Sendable, Equatable {
+    public let stage: String
+    public let version: String
+    public let skipReason: String?
+
+    public init(stage: String, version: String, skipReason: String? = nil) {
+        self.stage = stage
+        self.version = version
+        self.skipReason = skipReason
+    }
+}
+
+/// Decides the follow-ups from each stage's state; runs inside the completion transaction.
+public typealias FollowUpPlanner = @Sendable (_ states: [String: JobState]) -> [FollowUp]
 
 public struct LeaseLost: Error, CustomStringConvertible {
     public let jobID: Int64
@@ -32,7 +61,9 @@ public struct LeaseLost: Error, CustomStringConvertible {
 
 public struct JobSummary: Sendable, Codable, Equatable {
     public let id: Int64
-    public let assetID: UUID
+    /// Nil for a task.
+    public let assetID: UUID?
+    public let taskKey: String?
     public let stage: String
     public let state: JobState
     public let attempts: Int

@@ -2,32 +2,51 @@ import Foundation
 
 public enum JobState: String, Sendable, Codable {
     case queued, processing, done, failed, dead
+    /// The stage does not apply to the asset (its kind); the reason is kept on the job.
+    case skipped
+
+    /// Still to run or running.
+    public var isOpen: Bool { self == .queued || self == .processing }
+    /// Ended without a result and will not be tried again by itself.
+    public var isFailure: Bool { self == .failed || self == .dead }
+    /// Its dependants may run.
+    public var satisfiesDependants: Bool { self == .done || self == .skipped }
 }
 
 /// The processing state of every item of one ingest request.
 public struct IngestStatus: Sendable {
+    /// One stage of one item, as the queue holds it.
+    public struct Stage: Sendable, Equatable {
+        public let name: String
+        public let state: JobState
+        public let version: String
+        public let attempts: Int
+        /// Why it failed (the last error), or why it was skipped.
+        public let reason: String?
+    }
+
     public struct Item: Sendable {
         public let assetID: UUID
         /// How many times the request sent these bytes.
         public let copies: Int
         public let assetStatus: AssetStatus
-        public let stage: String?
-        public let jobState: JobState?
-        public let error: String?
+        /// Every stage the asset has reached so far, in the order they were first enqueued.
+        public let stages: [Stage]
 
-        /// What the client sees: a ready asset is done whatever job ran last; dead counts as failed.
+        /// What the client sees: a ready asset is done; a failed one failed; otherwise it is
+        /// processing once any stage has started.
         public var state: JobState {
             switch assetStatus {
             case .ready: return .done
             case .failed: return .failed
             case .stored, .processing:
-                switch jobState {
-                case .dead, .failed: return .failed
-                case .processing, .done: return .processing
-                case .queued, nil: return .queued
-                }
+                if stages.contains(where: \.state.isFailure) { return .failed }
+                return stages.contains { $0.state != .queued } ? .processing : .queued
             }
         }
+
+        /// The reason of the first failed stage.
+        public var error: String? { stages.first(where: \.state.isFailure)?.reason }
     }
 
     public let requestID: UUID

@@ -21,7 +21,7 @@ public struct IngestRepository: Sendable {
     /// same parts in different orders wait for each other instead of deadlocking. Conflicts the
     /// order cannot rule out are retried (`retryingConflicts`).
     public func record(
-        owner: String, assets: [NewAsset], firstStage: String, maxAttempts: Int, actor: String
+        owner: String, assets: [NewAsset], firstStage: StageReference, maxAttempts: Int, actor: String
     ) async throws -> Receipt {
         let request = RequestContext(
             id: UUID(), owner: owner, firstStage: firstStage, maxAttempts: maxAttempts, actor: actor)
@@ -56,7 +56,7 @@ public struct IngestRepository: Sendable {
     struct RequestContext {
         let id: UUID
         let owner: String
-        let firstStage: String
+        let firstStage: StageReference
         let maxAttempts: Int
         let actor: String
     }
@@ -93,8 +93,9 @@ public struct IngestRepository: Sendable {
                 SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(unescaped: LineageHash.sqlExpression)
                 FROM event
             ), job AS (
-                INSERT INTO jobs (asset_id, stage, state, max_attempts)
-                SELECT id, \(request.firstStage), 'queued', \(request.maxAttempts) FROM new
+                INSERT INTO jobs (asset_id, stage, version, state, max_attempts)
+                SELECT id, \(request.firstStage.name), \(request.firstStage.version), 'queued', \(request.maxAttempts)
+                FROM new
             ), request AS (
                 INSERT INTO ingest_requests (id, owner)
                 SELECT \(request.id), \(request.owner) WHERE EXISTS (SELECT 1 FROM inserted)
@@ -167,7 +168,7 @@ public struct IngestRepository: Sendable {
         var description: String { "asset \(sha256) conflicted but could not be found" }
     }
 
-    /// Per item of the request: the asset's most recent job.
+    /// Per item of the request: every stage of its asset.
     public func status(of requestID: UUID) async throws -> IngestStatus? {
         let owners = try await client.query("SELECT owner FROM ingest_requests WHERE id = \(requestID)", logger: logger)
         var owner: String?
@@ -175,25 +176,39 @@ public struct IngestRepository: Sendable {
         guard let owner else { return nil }
         let rows = try await client.query(
             """
-            SELECT i.asset_id, i.copies, a.status, j.stage, j.state, j.last_error
+            SELECT i.asset_id, i.copies, a.status,
+                   coalesce(s.stages, '[]')::text
             FROM ingest_request_items i
             JOIN assets a ON a.id = i.asset_id
             LEFT JOIN LATERAL (
-                SELECT stage, state, last_error FROM jobs WHERE asset_id = i.asset_id ORDER BY id DESC LIMIT 1
-            ) j ON true
+                SELECT jsonb_agg(jsonb_build_array(stage, state, version, attempts, coalesce(skip_reason, last_error))
+                                 ORDER BY id) AS stages
+                FROM jobs WHERE asset_id = i.asset_id
+            ) s ON true
             WHERE i.request_id = \(requestID)
             ORDER BY i.position
             """, logger: logger)
         var items: [IngestStatus.Item] = []
-        for try await (assetID, copies, assetStatus, stage, state, error) in rows.decode(
-            (UUID, Int, String, String?, String?, String?).self)
-        {
+        for try await (assetID, copies, assetStatus, stagesText) in rows.decode((UUID, Int, String, String).self) {
             items.append(
                 IngestStatus.Item(
                     assetID: assetID, copies: copies, assetStatus: try .decoded(assetStatus, column: "assets.status"),
-                    stage: stage,
-                    jobState: try state.map { try .decoded($0, column: "jobs.state") }, error: error))
+                    stages: try Self.stages(stagesText)))
         }
         return IngestStatus(requestID: requestID, owner: owner, items: items)
+    }
+
+    private static func stages(_ text: String) throws -> [IngestStatus.Stage] {
+        guard case .array(let rows) = JSONValue.parse(text) else { return [] }
+        return try rows.map { row in
+            guard case .array(let fields) = row, fields.count == 5, case .string(let name) = fields[0],
+                case .string(let state) = fields[1], case .string(let version) = fields[2],
+                case .number(let attempts) = fields[3]
+            else { throw UnknownValue(column: "jobs", value: "a stage row of an unexpected shape") }
+            let reason: String? = if case .string(let text) = fields[4] { text } else { nil }
+            return IngestStatus.Stage(
+                name: name, state: try .decoded(state, column: "jobs.state"), version: version,
+                attempts: Int(attempts), reason: reason)
+        }
     }
 }

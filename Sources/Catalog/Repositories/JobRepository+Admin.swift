@@ -15,17 +15,17 @@ extension JobRepository {
     public func list(state: JobState, limit: Int) async throws -> [JobSummary] {
         let rows = try await client.query(
             """
-            SELECT id, asset_id, stage, state, attempts, last_error FROM jobs
+            SELECT id, asset_id, task_key, stage, state, attempts, coalesce(skip_reason, last_error) FROM jobs
             WHERE state = \(state.rawValue) ORDER BY id LIMIT \(limit)
             """, logger: logger)
         var jobs: [JobSummary] = []
-        for try await (id, assetID, stage, state, attempts, error) in rows.decode(
-            (Int64, UUID, String, String, Int, String?).self)
+        for try await (id, assetID, taskKey, stage, state, attempts, error) in rows.decode(
+            (Int64, UUID?, String?, String, String, Int, String?).self)
         {
             jobs.append(
                 JobSummary(
-                    id: id, assetID: assetID, stage: stage, state: try .decoded(state, column: "jobs.state"),
-                    attempts: attempts, lastError: error))
+                    id: id, assetID: assetID, taskKey: taskKey, stage: stage,
+                    state: try .decoded(state, column: "jobs.state"), attempts: attempts, lastError: error))
         }
         return jobs
     }
@@ -37,15 +37,25 @@ extension JobRepository {
                 """
                 UPDATE jobs SET state = 'queued', attempts = 0, run_after = now(), updated_at = now()
                 WHERE id = \(jobID) AND state IN ('dead', 'failed')
-                RETURNING asset_id, stage
+                  -- A task whose key already waits again is not put back beside it.
+                  AND NOT EXISTS (SELECT 1 FROM jobs waiting WHERE waiting.task_key = jobs.task_key AND waiting.state = 'queued')
+                RETURNING asset_id, task_key, stage
                 """, logger: logger)
-            for try await (assetID, stage) in rows.decode((UUID, String).self) {
-                try await connection.query(
-                    "UPDATE assets SET status = 'processing', updated_at = now() WHERE id = \(assetID)", logger: logger)
+            for try await (assetID, taskKey, stage) in rows.decode((UUID?, String?, String).self) {
+                let subject: LineageSubject
+                if let assetID {
+                    subject = .asset(assetID)
+                    try await connection.query(
+                        "UPDATE assets SET status = 'processing', updated_at = now() WHERE id = \(assetID)",
+                        logger: logger)
+                } else {
+                    subject = .other(.task, key: taskKey ?? "")
+                }
+                let prefix = assetID == nil ? "task" : "stage"
                 try await LineageLog.append(
                     NewLineageEvent(
-                        actor: actor, action: "stage.\(stage).retried", detail: ["job_id": .number(Double(jobID))]),
-                    to: assetID, on: connection, logger: logger)
+                        actor: actor, action: "\(prefix).\(stage).retried", detail: ["job_id": .number(Double(jobID))]),
+                    to: subject, on: connection, logger: logger)
                 try await Self.notifyWorkers(on: connection, logger: logger)
                 return true
             }

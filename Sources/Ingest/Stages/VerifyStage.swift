@@ -21,7 +21,7 @@ public struct VerifyStage: ProcessingStage {
         self.maximumJSONBytes = maximumJSONBytes
     }
 
-    public func process(_ asset: AssetRecord) async throws -> StageResult {
+    public func process(_ asset: AssetRecord) async throws -> StageOutput {
         guard let key = BlobKey(asset.storageKey) else {
             throw UnprocessableContent("storage key '\(asset.storageKey)' is not valid")
         }
@@ -61,7 +61,7 @@ public struct VerifyStage: ProcessingStage {
         if sniffed.kind.rawValue != asset.kind.rawValue {
             throw UnprocessableContent("content is \(sniffed.mediaType), but was accepted as \(asset.kind.rawValue)")
         }
-        return StageResult(metadata: .object(metadata), detail: ["sha256": .string(digest)])
+        return StageOutput(metadata: .object(metadata), detail: ["sha256": .string(digest)])
     }
 
     /// The same scanner, with the same limits, that accepted the document at ingest: what was

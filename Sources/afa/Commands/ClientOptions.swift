@@ -40,7 +40,19 @@ struct ClientFailure: Error, CustomStringConvertible {
 
 struct IngestStatusBody: Decodable {
     struct Progress: Decodable { let queued, processing, done, failed: Int }
-    struct Item: Decodable { let system_id: String; let stage: String?; let state: String; let error: String? }
+    struct Stage: Decodable {
+        let stage: String
+        let state: String
+        let version: String
+        let attempts: Int
+        let reason: String?
+    }
+    struct Item: Decodable {
+        let system_id: String
+        let state: String
+        let error: String?
+        let stages: [Stage]
+    }
     let job_id: String
     let status: String
     let progress: Progress

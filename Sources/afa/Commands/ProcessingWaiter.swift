@@ -30,7 +30,8 @@ struct ProcessingWaiter {
         for status in finished.values {
             for item in status.items where item.state == "failed" {
                 failures += 1
-                print("failed: \(item.system_id) at \(item.stage ?? "?"): \(item.error ?? "unknown reason")")
+                let stage = item.stages.first { $0.state == "failed" || $0.state == "dead" }?.stage ?? "?"
+                print("failed: \(item.system_id) at \(stage): \(item.error ?? "unknown reason")")
             }
         }
         print("processed: \(finished.values.reduce(0) { $0 + $1.progress.done }) done, \(failures) failed")

@@ -65,10 +65,10 @@ struct AuditCommand: AsyncParsableCommand {
             }
             var intact = true
             if let broken = report.firstBrokenLink {
-                print("BROKEN: asset \(broken.assetID.uuidString.lowercased()) event \(broken.seq): \(broken.reason)")
+                print("BROKEN: \(broken.subject) event \(broken.seq): \(broken.reason)")
                 intact = false
             } else {
-                print("lineage intact: \(report.events) events over \(report.assets) assets")
+                print("lineage intact: \(report.events) events in \(report.chains) chains")
             }
             if let blobReport {
                 for finding in blobReport.findings {

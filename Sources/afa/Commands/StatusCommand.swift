@@ -24,8 +24,13 @@ struct StatusCommand: AsyncParsableCommand {
                     ],
                     "items": status.items.map {
                         [
-                            "system_id": $0.system_id, "stage": $0.stage ?? NSNull(), "state": $0.state,
-                            "error": $0.error ?? NSNull(),
+                            "system_id": $0.system_id, "state": $0.state, "error": $0.error ?? NSNull(),
+                            "stages": $0.stages.map { stage in
+                                [
+                                    "stage": stage.stage, "state": stage.state, "version": stage.version,
+                                    "attempts": stage.attempts, "reason": stage.reason ?? NSNull(),
+                                ] as [String: Any]
+                            },
                         ]
                             as [String: Any]
                     },
@@ -38,8 +43,11 @@ struct StatusCommand: AsyncParsableCommand {
             "job \(status.job_id): \(status.status)  (queued \(progress.queued), processing \(progress.processing), done \(progress.done), failed \(progress.failed))"
         )
         for item in status.items {
-            print(
-                "  \(item.system_id)  \(item.stage ?? "-")  \(item.state)\(item.error.map { "  error: \($0)" } ?? "")")
+            print("  \(item.system_id)  \(item.state)\(item.error.map { "  error: \($0)" } ?? "")")
+            for stage in item.stages {
+                let reason = stage.reason.map { "  (\($0))" } ?? ""
+                print("      \(stage.stage)@\(stage.version)  \(stage.state)\(reason)")
+            }
         }
     }
 }

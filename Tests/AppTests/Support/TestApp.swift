@@ -21,6 +21,9 @@ struct TestApp: Sendable {
     static func run(
         workers: Int = 2, maximumUploadBytes: Int = 64 << 20,
         configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
+        pipeline makePipeline: @Sendable (any BlobStore, AppConfiguration) -> Pipeline = {
+            Pipeline.standard(store: $0, maximumJSONBytes: $1.maximumJSONBytes)
+        },
         _ body: @Sendable (TestClientProtocol, TestApp) async throws -> Void
     ) async throws {
         try await withCatalog { catalog, database in
@@ -33,7 +36,7 @@ struct TestApp: Sendable {
             configuration.workers.pollInterval = .milliseconds(200)
             configure(&configuration)
             let store = try FileSystemStore(root: storageRoot.path)
-            let pipeline = Pipeline.standard(store: store, maximumJSONBytes: configuration.maximumJSONBytes)
+            let pipeline = makePipeline(store, configuration)
             let dependencies = AppDependencies(
                 catalog: catalog, store: store, pipeline: pipeline, metrics: MetricsRegistry(),
                 configuration: configuration)

@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+extension JobRepository {
+    /// Records a stage's result: the job's `done` with the version that made it, every output,
+    /// the lineage event, the follow-up stages and the asset's new status, in one transaction
+    /// guarded by the lease token: if the lease was lost, nothing of it commits.
+    ///
+    /// The follow-ups are planned from the states of the asset's stages read after the asset's
+    /// lock is taken, so two branches of the graph finishing at once cannot both miss the stage
+    /// that requires them both: the second to take the lock sees the first one done.
+    public func complete(
+        _ job: ClaimedJob, version: String, output: StageOutput, actor: String, followUps: FollowUpPlanner
+    ) async throws {
+        guard case .asset(let assetID) = job.subject else {
+            preconditionFailure("complete(_:version:…) is for asset stages; tasks use completeTask")
+        }
+        try await client.transaction(logger: logger) { connection in
+            // The lease check, the metadata and the asset's lock in one round trip.
+            let rows = try await connection.query(
+                """
+                WITH job AS (
+                    UPDATE jobs SET state = 'done', version = \(version), lease_token = NULL, lease_until = NULL,
+                        last_error = NULL, updated_at = now()
+                    WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
+                    RETURNING asset_id
+                ), asset AS (
+                    UPDATE assets SET metadata = metadata || \(output.metadata.jsonText)::jsonb, updated_at = now()
+                    WHERE id = (SELECT asset_id FROM job)
+                )
+                SELECT pg_advisory_xact_lock(hashtextextended(\(LineageLog.lockName(assetID)), 0)) FROM job
+                """, logger: logger)
+            var leaseHeld = false
+            for try await _ in rows { leaseHeld = true }
+            guard leaseHeld else { throw LeaseLost(jobID: job.id) }
+            try await StageOutputWriter(assetID: assetID, stage: StageReference(name: job.stage, version: version))
+                .write(output, on: connection, logger: logger)
+            var detail = output.detail.objectValue ?? [:]
+            detail["version"] = .string(version)
+            try await LineageLog.append(
+                NewLineageEvent(actor: actor, action: "stage.\(job.stage).done", detail: .object(detail)),
+                to: assetID, on: connection, logger: logger, lockHeld: true)
+            try await Self.advance(
+                assetID, maxAttempts: job.maxAttempts, plan: followUps, actor: actor, on: connection, logger: logger)
+        }
+    }
+
+    /// Enqueues (or marks skipped) what the graph says comes next, and sets the asset's status
+    /// from all of its stages: failed if one failed, processing while one is open, else ready.
+    /// The caller holds the asset's lock.
+    static func advance(
+        _ assetID: UUID, maxAttempts: Int, plan: FollowUpPlanner, actor: String, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        var states: [String: JobState] = [:]
+        let rows = try await connection.query(
+            "SELECT stage, state FROM jobs WHERE asset_id = \(assetID)", logger: logger)
+        for try await (stage, state) in rows.decode((String, String).self) {
+            states[stage] = try .decoded(state, column: "jobs.state")
+        }
+        let followUps = plan(states)
+        for followUp in followUps { states[followUp.stage] = followUp.skipReason == nil ? .queued : .skipped }
+        let status: AssetStatus =
+            states.values.contains(where: \.isFailure) ? .failed
+            : states.values.contains(where: \.isOpen) ? .processing : .ready
+        let input = JSONValue.array(
+            followUps.map {
+                ["stage": .string($0.stage), "version": .string($0.version), "skip_reason": $0.skipReason.map { .string($0) } ?? .null]
+            }
+        ).jsonText
+        let wakeWorkers = followUps.contains { $0.skipReason == nil }
+        // Only a stage that is not open is reset: one already queued or running keeps its row.
+        try await connection.query(
+            """
+            WITH input AS (
+                SELECT * FROM jsonb_to_recordset(\(input)::jsonb) AS x(stage text, version text, skip_reason text)
+            ), upserted AS (
+                INSERT INTO jobs (asset_id, stage, version, skip_reason, state, max_attempts)
+                SELECT \(assetID), stage, version, skip_reason,
+                       CASE WHEN skip_reason IS NULL THEN 'queued' ELSE 'skipped' END, \(maxAttempts)
+                FROM input
+                ON CONFLICT (asset_id, stage) DO UPDATE SET
+                    state = excluded.state, version = excluded.version, skip_reason = excluded.skip_reason,
+                    attempts = 0, last_error = NULL, run_after = now(), updated_at = now()
+                WHERE jobs.state NOT IN ('queued', 'processing')
+            ), status AS (
+                UPDATE assets SET status = \(status.rawValue), updated_at = now() WHERE id = \(assetID)
+            )
+            SELECT pg_notify(\(channel), '') WHERE \(wakeWorkers)
+            """, logger: logger)
+        for skipped in followUps where skipped.skipReason != nil {
+            try await LineageLog.append(
+                NewLineageEvent(
+                    actor: actor, action: "stage.\(skipped.stage).skipped",
+                    detail: ["reason": .string(skipped.skipReason ?? "")]),
+                to: assetID, on: connection, logger: logger, lockHeld: true)
+        }
+    }
+
+    /// A failure. Retryable ones go back to the queue after `backoff` until attempts run out
+    /// (then `dead`); content that cannot be processed fails at once. Either way the reason is
+    /// kept on the job and, when final, on the subject's lineage. A final failure of an asset's
+    /// stage fails the asset: the stages that require it are never enqueued.
+    public func fail(_ job: ClaimedJob, reason: String, retryable: Bool, backoff: Duration, actor: String) async throws
+    {
+        let final = !retryable || job.attempt >= job.maxAttempts
+        let state: JobState = final ? (retryable ? .dead : .failed) : .queued
+        try await client.transaction(logger: logger) { connection in
+            guard final else {
+                try await Self.releaseLease(of: job, to: state, error: reason, on: connection, logger: logger)
+                try await connection.query(
+                    "UPDATE jobs SET run_after = now() + \(backoff.seconds) * interval '1 second' WHERE id = \(job.id)",
+                    logger: logger)
+                return
+            }
+            // The lock first, as every completion takes it: the status set here is not overwritten
+            // by a branch of the graph completing at the same moment.
+            try await LineageLog.lock(job.lineageSubject, on: connection, logger: logger)
+            try await Self.releaseLease(of: job, to: state, error: reason, on: connection, logger: logger)
+            if case .asset(let assetID) = job.subject {
+                try await connection.query(
+                    "UPDATE assets SET status = 'failed', updated_at = now() WHERE id = \(assetID)", logger: logger)
+            }
+            try await LineageLog.append(
+                NewLineageEvent(
+                    actor: actor, action: "\(job.actionPrefix).\(state.rawValue)",
+                    detail: ["error": .string(reason), "attempts": .number(Double(job.attempt))]),
+                to: job.lineageSubject, on: connection, logger: logger, lockHeld: true)
+        }
+    }
+}
+
+extension ClaimedJob {
+    /// Lineage actions: `stage.<name>.done` for an asset's stage, `task.<kind>.done` for a task.
+    var actionPrefix: String {
+        switch subject {
+        case .asset: return "stage.\(stage)"
+        case .task: return "task.\(stage)"
+        }
+    }
+}
+
+extension JSONValue {
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
+}

@@ -1,0 +1,83 @@
+import Catalog
+import Foundation
+import Jobs
+import Synchronization
+
+/// What the test stages did, in the order they did it.
+final class StageLog: Sendable {
+    struct Run: Sendable, Equatable {
+        let stage: String
+        let version: String
+        let asset: UUID
+        let order: Int
+    }
+    private let runs = Mutex<[Run]>([])
+
+    func record(_ stage: String, version: String, asset: UUID) {
+        runs.withLock { $0.append(Run(stage: stage, version: version, asset: asset, order: $0.count)) }
+    }
+
+    var all: [Run] { runs.withLock { $0 } }
+
+    func runs(of stage: String, for asset: UUID) -> [Run] { all.filter { $0.stage == stage && $0.asset == asset } }
+}
+
+/// Holds every stage that waits on it until `open()`, so a test can look at the catalog while a
+/// stage is in the middle of its work.
+final class Gate: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], arrived: Int)>((false, [], 0))
+
+    func pass() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state in
+                state.arrived += 1
+                if state.open { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    var arrived: Int { state.withLock { $0.arrived } }
+
+    func open() {
+        let waiters = state.withLock { state in
+            state.open = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}
+
+/// A configurable stage for graph tests: records its run, may skip kinds, fail on a comment,
+/// wait at a gate, and produce any outputs.
+struct TestStage: ProcessingStage {
+    let name: String
+    var version = "1"
+    var requires: [String] = []
+    var skippedKinds: Set<AssetKind> = []
+    /// Fails (as unprocessable content) assets whose comments contain this text.
+    var failOnComment: String?
+    var gate: Gate?
+    var outputs: @Sendable (AssetRecord, String) -> StageOutput = { _, _ in StageOutput() }
+    let log: StageLog
+
+    func skipReason(for kind: AssetKind) -> String? {
+        skippedKinds.contains(kind) ? "\(name) does not apply to \(kind.rawValue) assets" : nil
+    }
+
+    func process(_ asset: AssetRecord) async throws -> StageOutput {
+        log.record(name, version: version, asset: asset.id)
+        if let failOnComment, asset.comments?.contains(failOnComment) == true {
+            throw UnprocessableContent("\(name) refuses assets commented '\(failOnComment)'")
+        }
+        await gate?.pass()
+        var output = outputs(asset, version)
+        var metadata = output.metadata.objectValue ?? [:]
+        metadata["\(name)_version"] = .string(version)
+        output.metadata = .object(metadata)
+        return output
+    }
+}
