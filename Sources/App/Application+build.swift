@@ -47,8 +47,14 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
             maximumItems: configuration.maximumItemsPerRequest, maximumCommentBytes: configuration.maximumCommentBytes)
     ).addRoutes(to: api)
     ObjectsController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
+    let admin = api.group("admin")
     AdminController(catalog: dependencies.catalog, store: dependencies.store, principals: principals).addRoutes(
-        to: api.group("admin"))
+        to: admin)
+    ReprocessController(
+        reprocessing: Reprocessing(
+            catalog: dependencies.catalog, pipeline: dependencies.pipeline,
+            maxAttempts: configuration.workers.retry.maxAttempts)
+    ).addRoutes(to: admin)
     return router
 }
 

@@ -65,7 +65,8 @@ struct JobRunner: Sendable {
         let detail = try await withLeaseHeartbeat(job) { try await handler.run(key: key, payload: payload) }
         let next = handler.schedule.map {
             TaskRequest(
-                kind: handler.kind, key: $0.key, timing: .after($0.period), maxAttempts: configuration.retry.maxAttempts)
+                kind: handler.kind, key: $0.key, timing: .after($0.period), maxAttempts: configuration.retry.maxAttempts
+            )
         }
         try await catalog.jobs.completeTask(job, detail: detail, actor: "worker:\(worker)", next: next)
     }

@@ -47,7 +47,8 @@ public struct Pipeline: Sendable {
 
     /// Stage names and task kinds of one work class, for a lane's claims.
     public func names(in workClass: WorkClass, among allowed: Set<String>? = nil) -> [String] {
-        let names = stages.filter { $0.workClass == workClass }.map(\.name)
+        let names =
+            stages.filter { $0.workClass == workClass }.map(\.name)
             + tasks.filter { $0.workClass == workClass }.map(\.kind)
         return names.filter { allowed?.contains($0) ?? true }
     }

@@ -56,8 +56,10 @@ public struct WorkerPool: Service {
                     return false
                 }
                 group.addTask {
-                    await StageVersionSweep(catalog: catalog, pipeline: pipeline, configuration: configuration, logger: logger)
-                        .run(until: { stopping.isSet })
+                    await StageVersionSweep(
+                        catalog: catalog, pipeline: pipeline, configuration: configuration, logger: logger
+                    )
+                    .run(until: { stopping.isSet })
                     return false
                 }
                 var running = 0

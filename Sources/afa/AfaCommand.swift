@@ -10,7 +10,8 @@ struct AfaCommand: AsyncParsableCommand {
             under $AFA_DATA/pg when DATABASE_URL is unset. Client commands talk to a running server.
             """,
         subcommands: [
-            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, DatabaseCommand.self, KeysCommand.self,
+            ServeCommand.self, WorkerCommand.self, ReprocessCommand.self, MigrateCommand.self, DatabaseCommand.self,
+            KeysCommand.self,
             AuditCommand.self, IngestCommand.self, StatusCommand.self, ModelCommand.self,
         ])
 }

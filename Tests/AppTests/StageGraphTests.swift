@@ -11,7 +11,8 @@ import Testing
     static func diamond(_ log: StageLog, leftVersion: String = "1", gate: Gate? = nil) -> [any ProcessingStage] {
         [
             TestStage(name: "first", log: log),
-            TestStage(name: "left", version: leftVersion, requires: ["first"], failOnComment: "refuse", gate: gate, log: log),
+            TestStage(
+                name: "left", version: leftVersion, requires: ["first"], failOnComment: "refuse", gate: gate, log: log),
             TestStage(name: "right", requires: ["first"], skippedKinds: [.json], log: log),
             TestStage(
                 name: "last", requires: ["left", "right"],

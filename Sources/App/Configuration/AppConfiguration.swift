@@ -43,6 +43,11 @@ public struct AppConfiguration: Sendable {
             ?? dataRoot.appending(path: "blobs")
         databaseURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         workers.concurrency = try integer("WORKER_THREADS", default: 4, range: 0...256)
+        if let text = environment["WORKER_CONCURRENCY"], !text.isEmpty {
+            do { workers.classConcurrency = try WorkerConfiguration.parseClassConcurrency(text) } catch {
+                throw Invalid(description: "WORKER_CONCURRENCY=\(text): \(error)")
+            }
+        }
         workers.lease = .seconds(try integer("JOB_LEASE_SECONDS", default: 60, range: 1...86_400))
         workers.pollInterval = .milliseconds(try integer("JOB_POLL_MS", default: 2000, range: 10...600_000))
         workers.retry.maxAttempts = try integer("JOB_MAX_ATTEMPTS", default: 5, range: 1...100)

@@ -112,7 +112,8 @@ struct AdminController {
         _ = try context.requireAdmin()
         let stateName = request.uri.queryParameters["state"].map(String.init) ?? "dead"
         guard let state = JobState(rawValue: stateName) else {
-            throw APIError.badRequest("invalid_query", "state must be queued, processing, done, failed, dead or skipped")
+            throw APIError.badRequest(
+                "invalid_query", "state must be queued, processing, done, failed, dead or skipped")
         }
         let counts = try await catalog.jobs.countsByState()
         return JobList(

@@ -55,8 +55,10 @@ public enum Runtime {
     }
 
     /// `afa worker`: workers only, sharing the queue with every other process on the database.
-    public static func work(environment: [String: String], logger: Logger) async throws {
-        let configuration = try AppConfiguration(environment: environment)
+    public static func work(environment: [String: String], onlyStages: Set<String>?, logger: Logger) async throws {
+        var settings = try AppConfiguration(environment: environment)
+        settings.workers.onlyStages = onlyStages
+        let configuration = settings
         try await withCatalog(configuration, environment: environment, logger: logger) { catalog, _ in
             let (_, _, workers) = try processing(configuration, catalog: catalog, logger: logger)
             let group = ServiceGroup(
@@ -78,6 +80,19 @@ public enum Runtime {
         let workers = WorkerPool(
             catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: logger)
         return (store, pipeline, workers)
+    }
+
+    /// `afa reprocess`: straight on the catalog, so it works whether or not a server runs.
+    public static func reprocess(
+        stage: String, filter: AssetFilter, environment: [String: String], logger: Logger
+    ) async throws -> Int {
+        let configuration = try AppConfiguration(environment: environment)
+        return try await withCatalog(configuration, environment: environment, logger: logger) { catalog, _ in
+            let (_, pipeline, _) = try processing(configuration, catalog: catalog, logger: logger)
+            return try await Reprocessing(
+                catalog: catalog, pipeline: pipeline, maxAttempts: configuration.workers.retry.maxAttempts
+            ).reprocess(stage: stage, filter: filter, actor: "cli:reprocess")
+        }
     }
 
     /// `afa audit verify --blobs`: every stored blob re-hashed against the catalog.

@@ -79,15 +79,27 @@ public struct LineageLog: Sendable {
         try await append(event, to: .asset(assetID))
     }
 
-    /// One page of an asset's history in order: the events after `seq`, at most `limit` of them.
-    /// An asset can gather any number of events (each repeat upload adds one), so nothing reads
-    /// a whole chain to answer a client.
-    public func events(for assetID: UUID, after seq: Int = 0, limit: Int) async throws -> [LineageEvent] {
-        let rows = try await client.query(
-            """
-            SELECT seq, at, actor, action, detail::text, encode(hash, 'hex')
-            FROM lineage WHERE asset_id = \(assetID) AND seq > \(seq) ORDER BY seq LIMIT \(limit)
-            """, logger: logger)
+    /// One page of a chain in order: the events after `seq`, at most `limit` of them. An asset
+    /// can gather any number of events (each repeat upload adds one), so nothing reads a whole
+    /// chain to answer a client.
+    public func events(for subject: LineageSubject, after seq: Int = 0, limit: Int) async throws -> [LineageEvent] {
+        let rows: PostgresRowSequence
+        switch subject {
+        case .asset(let assetID):
+            rows = try await client.query(
+                """
+                SELECT seq, at, actor, action, detail::text, encode(hash, 'hex')
+                FROM lineage WHERE asset_id = \(assetID) AND seq > \(seq) ORDER BY seq LIMIT \(limit)
+                """, logger: logger)
+        case .other(let type, let key):
+            rows = try await client.query(
+                """
+                SELECT seq, at, actor, action, detail::text, encode(hash, 'hex')
+                FROM lineage
+                WHERE asset_id IS NULL AND subject_type = \(type.rawValue) AND subject_key = \(key) AND seq > \(seq)
+                ORDER BY seq LIMIT \(limit)
+                """, logger: logger)
+        }
         var events: [LineageEvent] = []
         for try await (seq, at, actor, action, detail, hash) in rows.decode(
             (Int, Date, String, String, String, String).self)
@@ -97,6 +109,10 @@ public struct LineageLog: Sendable {
                     seq: seq, at: at, actor: actor, action: action, detail: JSONValue.parse(detail), hash: hash))
         }
         return events
+    }
+
+    public func events(for assetID: UUID, after seq: Int = 0, limit: Int) async throws -> [LineageEvent] {
+        try await events(for: .asset(assetID), after: seq, limit: limit)
     }
 
     /// How many events an asset's chain holds.

@@ -57,8 +57,9 @@ public struct StageVector: Sendable, Equatable {
     public let endSeconds: Double?
     public let values: [Float]
 
-    public init(model: String, segment: Int = 0, startSeconds: Double? = nil, endSeconds: Double? = nil, values: [Float])
-    {
+    public init(
+        model: String, segment: Int = 0, startSeconds: Double? = nil, endSeconds: Double? = nil, values: [Float]
+    ) {
         self.model = model
         self.segment = segment
         self.startSeconds = startSeconds

@@ -62,11 +62,15 @@ extension JobRepository {
         let followUps = plan(states)
         for followUp in followUps { states[followUp.stage] = followUp.skipReason == nil ? .queued : .skipped }
         let status: AssetStatus =
-            states.values.contains(where: \.isFailure) ? .failed
+            states.values.contains(where: \.isFailure)
+            ? .failed
             : states.values.contains(where: \.isOpen) ? .processing : .ready
         let input = JSONValue.array(
             followUps.map {
-                ["stage": .string($0.stage), "version": .string($0.version), "skip_reason": $0.skipReason.map { .string($0) } ?? .null]
+                [
+                    "stage": .string($0.stage), "version": .string($0.version),
+                    "skip_reason": $0.skipReason.map { .string($0) } ?? .null,
+                ]
             }
         ).jsonText
         let wakeWorkers = followUps.contains { $0.skipReason == nil }

@@ -21,9 +21,37 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Run workers only, sharing the job queue with every other afa process on the database.")
 
+    @Option(help: "Run only these stages and task kinds (comma-separated), so a machine can specialise.")
+    var stages: String?
+
     func run() async throws {
         let environment = AppConfiguration.processEnvironment()
-        try await Runtime.work(environment: environment, logger: makeLogger(environment))
+        let only = stages.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+        try await Runtime.work(environment: environment, onlyStages: only, logger: makeLogger(environment))
+    }
+}
+
+struct ReprocessCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reprocess",
+        abstract: "Run a stage again for matching assets (and the stages that require it), in the background.")
+
+    @Option(help: "The stage to run again.") var stage: String
+    @Option(help: "Only assets of this kind: image, video or json.") var kind: String?
+    @Option(help: "Only assets of this owner.") var owner: String?
+
+    func run() async throws {
+        let environment = AppConfiguration.processEnvironment()
+        var filter = AssetFilter(owner: owner)
+        if let kind {
+            guard let parsed = AssetKind(rawValue: kind) else {
+                throw ValidationError("--kind must be image, video or json")
+            }
+            filter.kind = parsed
+        }
+        let queued = try await Runtime.reprocess(
+            stage: stage, filter: filter, environment: environment, logger: makeLogger(environment))
+        print("queued \(stage) for \(queued) assets; the workers run it in the background")
     }
 }
 

@@ -14,7 +14,8 @@ extension JobRepository {
 
     /// Completes an asset's stage with no follow-ups.
     func complete(_ job: ClaimedJob, metadata: JSONValue, actor: String) async throws {
-        try await complete(job, version: "1", output: StageOutput(metadata: metadata), actor: actor, followUps: { _ in [] })
+        try await complete(
+            job, version: "1", output: StageOutput(metadata: metadata), actor: actor, followUps: { _ in [] })
     }
 }
 

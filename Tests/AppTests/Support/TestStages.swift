@@ -27,15 +27,20 @@ final class StageLog: Sendable {
 final class Gate: Sendable {
     private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], arrived: Int)>((false, [], 0))
 
+    /// Waits until the gate is open; a cancelled waiter opens it, so a failed test never hangs.
     func pass() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state in
-                state.arrived += 1
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state in
+                    state.arrived += 1
+                    if state.open { return true }
+                    state.waiters.append(continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
             }
-            if resumeNow { continuation.resume() }
+        } onCancel: {
+            open()
         }
     }
 
@@ -80,4 +85,40 @@ struct TestStage: ProcessingStage {
         output.metadata = .object(metadata)
         return output
     }
+}
+
+/// Runs `body` while a worker pool runs `pipeline` on the catalog (as `afa worker` does), then
+/// stops the pool.
+func withWorkers<T: Sendable>(
+    _ catalog: CatalogDatabase, _ pipeline: Pipeline, concurrency: Int = 2,
+    _ body: @Sendable () async throws -> T
+) async throws -> T {
+    let configuration = WorkerConfiguration(concurrency: concurrency, pollInterval: .milliseconds(100))
+    let pool = WorkerPool(
+        catalog: catalog, pipeline: pipeline, configuration: configuration, logger: TestCluster.logger)
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            try await pool.run()
+            return nil
+        }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
+
+/// Assets recorded straight in the catalog (test stages do not read their bytes).
+func recordAssets(
+    _ count: Int, kind: AssetKind, in catalog: CatalogDatabase, root: StageReference, owner: String = "graph"
+) async throws -> [UUID] {
+    let assets = (0..<count).map { _ in
+        let digest = (UUID().uuidString + UUID().uuidString).replacingOccurrences(of: "-", with: "").lowercased()
+        let sha256 = String((digest + digest).prefix(64))
+        return NewAsset(
+            kind: kind, sha256: sha256, size: 1, mediaType: kind == .json ? "application/json" : "image/jpeg",
+            originalFilename: nil, storageKey: "raw/test/\(sha256)", comments: nil, metadata: [:])
+    }
+    return try await catalog.ingests.record(
+        owner: owner, assets: assets, firstStage: root, maxAttempts: 3, actor: "test"
+    )
+    .assetIDs
 }

@@ -1,0 +1,50 @@
+import Catalog
+import Foundation
+import Hummingbird
+import Jobs
+
+/// `POST /api/v1/admin/reprocess`: runs a stage again for the assets that match, in the
+/// background. Admin only.
+struct ReprocessController {
+    let reprocessing: Reprocessing
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("reprocess", use: reprocess)
+    }
+
+    struct Input: Decodable {
+        let stage: String
+        let kind: String?
+        let owner: String?
+    }
+
+    struct Queued: ResponseEncodable {
+        let stage: String
+        let queued: Int
+    }
+
+    @Sendable func reprocess(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Queued> {
+        let principal = try context.requireAdmin()
+        await context.acceptBody()
+        let input: Input
+        do { input = try await request.decode(as: Input.self, context: context) } catch {
+            throw APIError.badRequest("invalid_body", "expected {\"stage\": …, \"kind\"?: …, \"owner\"?: …}")
+        }
+        var filter = AssetFilter(owner: input.owner)
+        if let kind = input.kind {
+            guard let parsed = AssetKind(rawValue: kind) else {
+                throw APIError.badRequest("invalid_kind", "kind must be image, video or json")
+            }
+            filter.kind = parsed
+        }
+        do {
+            let queued = try await reprocessing.reprocess(
+                stage: input.stage, filter: filter, actor: "key:\(principal.keyID.uuidString.lowercased())")
+            return EditedResponse(status: .accepted, response: Queued(stage: input.stage, queued: queued))
+        } catch let error as Reprocessing.UnknownStage {
+            throw APIError(
+                .notFound, code: "unknown_stage",
+                "no stage of that name; the stages are \(error.known.joined(separator: ", "))")
+        }
+    }
+}
