@@ -20,13 +20,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // MARK: Executable: argument parsing only.
         .executableTarget(
             name: "afa",
             dependencies: [
-                "App", "Catalog", "Jobs", "Ingest", "Storage", "CLIP", "ModelHub",
+                "Runtime", "App", "Catalog", "Jobs", "Storage", "CLIP", "ModelHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -35,10 +36,23 @@ let package = Package(
         ),
 
         // MARK: Service modules.
+        // The composition root: reads the configuration once and builds the catalog, the store,
+        // the pipeline, the workers and the HTTP app for each role.
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "App", "Processing", "Catalog", "Jobs", "Ingest", "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // HTTP only: never links libvips, ffmpeg or CLIP.
         .target(
             name: "App",
             dependencies: [
-                "Catalog", "Jobs", "Ingest", "Storage", "Media",
+                "Catalog", "Jobs", "Ingest", "Storage", "Media", "Multipart",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -47,15 +61,26 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Request → stored blobs + catalog rows.
         .target(
             name: "Ingest",
             dependencies: [
-                "Catalog", "Jobs", "Storage", "Media", "Schema",
+                "Catalog", "Storage", "Media", "Schema",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // The stages and the pipeline definition.
+        .target(
+            name: "Processing",
+            dependencies: [
+                "Catalog", "Jobs", "Storage", "Media", "Schema",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The durable queue model: stage graph, keyed tasks, worker pools, compute pool.
         .target(
             name: "Jobs",
             dependencies: [
@@ -70,13 +95,20 @@ let package = Package(
         .target(
             name: "Catalog",
             dependencies: [
+                "Subprocesses",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Child processes with timeouts that kill the whole process group (initdb, ffmpeg).
+        .target(
+            name: "Subprocesses",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         .target(
             name: "Storage",
             dependencies: [
@@ -88,6 +120,7 @@ let package = Package(
         ),
 
         // MARK: Pure libraries: no HTTP, no SQL.
+        .target(name: "Multipart", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Media"),
         .target(name: "Schema"),
         .target(name: "CLIP", dependencies: ["CBLAS", "CZlib", "CDNNL"]),
@@ -125,11 +158,14 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "SubprocessesTests", dependencies: ["Subprocesses"]),
+        .testTarget(
+            name: "MultipartTests", dependencies: ["Multipart", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Catalog", "Jobs", "Ingest", "Storage", "Schema",
+                "App", "Runtime", "Processing", "Catalog", "Jobs", "Ingest", "Storage", "Schema",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),

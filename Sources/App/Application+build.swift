@@ -39,7 +39,8 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
     let configuration = dependencies.configuration
     IngestController(
         service: IngestService(
-            catalog: dependencies.catalog, store: dependencies.store, pipeline: dependencies.pipeline,
+            catalog: dependencies.catalog, store: dependencies.store,
+            firstStage: dependencies.pipeline.root.reference,
             maxAttempts: configuration.workers.retry.maxAttempts, logger: logger),
         catalog: dependencies.catalog, store: dependencies.store,
         limits: .init(

@@ -1,6 +1,5 @@
 import Catalog
 import Foundation
-import Jobs
 import Logging
 import Media
 import Metrics
@@ -13,14 +12,17 @@ import Storage
 public struct IngestService: Sendable {
     let catalog: CatalogDatabase
     let store: any BlobStore
-    let pipeline: Pipeline
+    /// Where every new asset's processing starts: the root of the stage graph.
+    let firstStage: StageReference
     let maxAttempts: Int
     let logger: Logger
 
-    public init(catalog: CatalogDatabase, store: any BlobStore, pipeline: Pipeline, maxAttempts: Int, logger: Logger) {
+    public init(
+        catalog: CatalogDatabase, store: any BlobStore, firstStage: StageReference, maxAttempts: Int, logger: Logger
+    ) {
         self.catalog = catalog
         self.store = store
-        self.pipeline = pipeline
+        self.firstStage = firstStage
         self.maxAttempts = maxAttempts
         self.logger = logger
     }
@@ -62,7 +64,7 @@ public struct IngestService: Sendable {
             }
             try await store.commitContent(staged)
             let receipt = try await catalog.ingests.record(
-                owner: batch.owner, assets: assets, firstStage: pipeline.root.reference, maxAttempts: maxAttempts,
+                owner: batch.owner, assets: assets, firstStage: firstStage, maxAttempts: maxAttempts,
                 actor: actor)
             Counter(label: "afa_ingest_items_total").increment(by: assets.count)
             Counter(label: "afa_ingest_bytes_total").increment(by: Int(assets.reduce(0) { $0 + $1.size }))

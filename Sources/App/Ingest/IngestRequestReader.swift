@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Ingest
+import Multipart
 import NIOCore
 import Storage
 

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import Ingest
+import Multipart
 import NIOCore
 import Storage
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Subprocesses
 
 /// Runs the PostgreSQL cluster that lives under `$AFA_DATA/pg` when no `DATABASE_URL` is given:
 /// `initdb` once, `pg_ctl start` on a free loopback port, `pg_ctl stop` when asked.
@@ -18,7 +19,7 @@ public struct EmbeddedPostgres: Sendable {
     let installation: PostgresInstallation
     let dataRoot: URL
     let logger: Logger
-    let runner = CommandRunner()
+    let runner = SubprocessRunner()
 
     public init(installation: PostgresInstallation, dataRoot: URL, logger: Logger) {
         self.installation = installation

@@ -1,10 +1,11 @@
 import Foundation
+import Subprocesses
 
 /// PostgreSQL refuses to run as root. When `afa` runs as root it runs `initdb`/`pg_ctl` as this
 /// unprivileged system account, and makes sure that account can reach the binaries and the cluster.
 struct PostgresAccount: Sendable {
     static let name = "afa-postgres"
-    let runner = CommandRunner()
+    let runner = SubprocessRunner()
 
     /// `nil` when we are not root: then the server simply runs as the current user.
     static func required() -> Bool { geteuid() == 0 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import Logging
+import Runtime
 import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {

@@ -7,6 +7,7 @@ import Ingest
 import Jobs
 import Logging
 import NIOCore
+import Processing
 import Storage
 
 /// A live server (real HTTP on loopback) over a fresh database and blob folder, with an admin

@@ -1,3 +1,4 @@
+import App
 import Catalog
 import Foundation
 import Hummingbird
@@ -5,6 +6,7 @@ import Ingest
 import Jobs
 import Logging
 import PostgresNIO
+import Processing
 import ServiceLifecycle
 import Storage
 

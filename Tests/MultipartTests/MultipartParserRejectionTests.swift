@@ -1,4 +1,4 @@
-import App
+import Multipart
 import NIOCore
 import Testing
 
