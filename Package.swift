@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "afa",
             dependencies: [
-                "Runtime", "App", "Catalog", "Jobs", "Storage", "CLIP", "ModelHub",
+                "Runtime", "App", "Catalog", "Jobs", "Storage", "CLIP", "ModelHub", "WireTypes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Catalog", "Jobs", "Ingest", "Storage", "Media", "Multipart",
+                "Catalog", "Jobs", "Ingest", "Storage", "Media", "Multipart", "WireTypes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -121,6 +121,8 @@ let package = Package(
 
         // MARK: Pure libraries: no HTTP, no SQL.
         .target(name: "Multipart", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        // The request and response bodies of the API, shared by the server, the CLI and the tests.
+        .target(name: "WireTypes"),
         .target(name: "Media"),
         .target(name: "Schema"),
         .target(name: "CLIP", dependencies: ["CBLAS", "CZlib", "CDNNL"]),
@@ -162,17 +164,45 @@ let package = Package(
         .testTarget(
             name: "MultipartTests", dependencies: ["Multipart", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
-        .testTarget(
-            name: "AppTests",
+        // What every integration suite shares: the test cluster, a live server built by the
+        // production builder, raw HTTP, the real binary as a child process, test stages.
+        .target(
+            name: "TestSupport",
             dependencies: [
-                "App", "Runtime", "Processing", "Catalog", "Jobs", "Ingest", "Storage", "Schema",
+                "App", "Runtime", "Processing", "Catalog", "Jobs", "Ingest", "Storage", "WireTypes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            path: "Tests/TestSupport",
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
+        .testTarget(
+            name: "AppTests",
+            dependencies: [
+                "TestSupport", "App", "Runtime", "Processing", "Catalog", "Jobs", "Ingest", "Storage", "Schema",
+                "WireTypes",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: [
+                "TestSupport", "Catalog", "Jobs", "Schema",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "JobsTests",
+            dependencies: [
+                "TestSupport", "Jobs", "Catalog", "WireTypes",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
     ]
 )

@@ -11,11 +11,7 @@ public struct HubEndpoint: Sendable, Hashable {
     }
 
     /// `HF_ENDPOINT` when set (the variable huggingface_hub reads, so mirrors work the same), else the public hub.
-    public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment
-    )
-        -> HubEndpoint
-    {
+    public static func fromEnvironment(_ environment: [String: String]) -> HubEndpoint {
         guard let value = environment["HF_ENDPOINT"], !value.isEmpty, let url = URL(string: value) else {
             return HubEndpoint()
         }

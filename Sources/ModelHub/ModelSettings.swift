@@ -4,7 +4,7 @@ import Foundation
 public struct ModelSettings: Sendable, Equatable {
     /// A local folder or a hub id; `openai/clip-vit-base-patch32` when unset.
     public var model: String
-    /// The cache root; `$AFA_DATA/models` (so `./var/models`) when unset.
+    /// The cache root; `models` under the data folder (`$AFA_DATA`) when unset.
     public var modelDirectory: URL
     public var endpoint: HubEndpoint
 
@@ -14,19 +14,17 @@ public struct ModelSettings: Sendable, Equatable {
         self.endpoint = endpoint
     }
 
-    public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment
-    )
-        -> ModelSettings
-    {
+    /// `dataRoot` comes from the one configuration of the process, which read `AFA_DATA`.
+    public static func fromEnvironment(_ environment: [String: String], dataRoot: URL) -> ModelSettings {
         func value(_ name: String) -> String? {
             environment[name].flatMap { $0.isEmpty ? nil : $0 }
         }
-        let data = value("AFA_DATA") ?? "./var"
-        let directory = value("MODEL_DIR") ?? (data as NSString).appendingPathComponent("models")
+        let directory =
+            value("MODEL_DIR").map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? dataRoot.appending(path: "models", directoryHint: .isDirectory)
         return ModelSettings(
             model: value("EMBEDDING_MODEL") ?? ModelLocator.defaultModel,
-            modelDirectory: URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL,
+            modelDirectory: directory.standardizedFileURL,
             endpoint: HubEndpoint.fromEnvironment(environment)
         )
     }

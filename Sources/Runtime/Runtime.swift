@@ -16,11 +16,12 @@ public enum Runtime {
     /// Runs `body` with a migrated catalog, then releases it (and the embedded server if this
     /// process started it and nobody else uses it).
     public static func withCatalog<T: Sendable>(
-        _ configuration: AppConfiguration, environment: [String: String], logger: Logger,
+        _ configuration: AppConfiguration, logger: Logger,
         _ body: @Sendable (CatalogDatabase, DatabaseBootstrap.Prepared) async throws -> T
     ) async throws -> T {
         let prepared = try await DatabaseBootstrap(
-            environment: environment, dataRoot: configuration.dataRoot, logger: logger
+            databaseURL: configuration.databaseURL, dataRoot: configuration.dataRoot,
+            postgresHome: configuration.postgresHome, logger: logger
         ).prepare()
         let client = PostgresClient(configuration: prepared.configuration, backgroundLogger: logger)
         let catalog = CatalogDatabase(client: client, logger: logger)
@@ -45,7 +46,7 @@ public enum Runtime {
         let configuration = try AppConfiguration(environment: environment)
         let metrics = MetricsRegistry()
         metrics.bootstrap()
-        try await withCatalog(configuration, environment: environment, logger: logger) { catalog, _ in
+        try await withCatalog(configuration, logger: logger) { catalog, _ in
             try await ensureAdminKey(catalog, configuration: configuration, logger: logger)
             let (store, pipeline, workers) = try processing(configuration, catalog: catalog, logger: logger)
             let app = buildApplication(
@@ -61,7 +62,7 @@ public enum Runtime {
         var settings = try AppConfiguration(environment: environment)
         settings.workers.onlyStages = onlyStages
         let configuration = settings
-        try await withCatalog(configuration, environment: environment, logger: logger) { catalog, _ in
+        try await withCatalog(configuration, logger: logger) { catalog, _ in
             let (_, _, workers) = try processing(configuration, catalog: catalog, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
@@ -89,7 +90,7 @@ public enum Runtime {
         stage: String, filter: AssetFilter, environment: [String: String], logger: Logger
     ) async throws -> Int {
         let configuration = try AppConfiguration(environment: environment)
-        return try await withCatalog(configuration, environment: environment, logger: logger) { catalog, _ in
+        return try await withCatalog(configuration, logger: logger) { catalog, _ in
             let (_, pipeline, _) = try processing(configuration, catalog: catalog, logger: logger)
             return try await Reprocessing(
                 catalog: catalog, pipeline: pipeline, maxAttempts: configuration.workers.retry.maxAttempts

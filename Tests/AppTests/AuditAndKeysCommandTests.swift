@@ -3,6 +3,8 @@ import Foundation
 import NIOCore
 import Testing
 
+@testable import TestSupport
+
 /// `afa audit verify --blobs` and `afa keys list|revoke`, as an operator runs them.
 @Suite struct AuditAndKeysCommandTests {
     @Test func theBlobAuditNamesAChangedBlobAndKeysCanBeRevoked() async throws {

@@ -4,6 +4,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import TestSupport
+
 @Suite struct AuthTests {
     @Test func aMissingOrWrongKeyIsUnauthorized() async throws {
         try await TestApp.run(workers: 0) { client, _ in

@@ -4,6 +4,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import TestSupport
+
 /// Each kind of bad input gets its documented 4xx with a JSON error, nothing of the request is
 /// stored, and the server keeps serving.
 @Suite struct BadInputTests {

@@ -3,6 +3,8 @@ import Foundation
 import NIOCore
 import Testing
 
+@testable import TestSupport
+
 /// Finding 3 of the hardening review, against the real binary: silent, slow and stalled
 /// clients held connections for ever, 20,000 of them exhausted the descriptors, and SIGTERM
 /// was then ignored.

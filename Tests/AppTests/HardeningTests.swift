@@ -6,6 +6,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import TestSupport
+
 /// One test per finding of the hardening review (issue "a user key can crash the server…");
 /// each failed before the fix. The connection findings run against the real binary in
 /// `ConnectionHygieneTests`; framing and the rest of the hostile inputs in `HostileInputTests`.

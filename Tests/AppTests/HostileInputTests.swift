@@ -5,6 +5,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import TestSupport
+
 /// Hostile and careless input across HTTP framing, multipart, JSON, media headers, auth and
 /// query parameters, each sent as raw bytes to the server `afa serve` runs. Every case must get
 /// its exact status with a JSON error body, leave `/healthz` answering, and leave the objects

@@ -4,6 +4,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import TestSupport
+
 @Suite struct IngestAPITests {
     /// The example of the original spec: one image, one JSON payload, an owner and comments.
     @Test func theSpecExampleIsAcceptedProcessedAndReadable() async throws {

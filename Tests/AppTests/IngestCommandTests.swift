@@ -2,6 +2,8 @@ import Catalog
 import Foundation
 import Testing
 
+@testable import TestSupport
+
 /// `afa ingest DIR --wait` walks a folder (skipping hidden files), uploads and waits.
 @Suite struct IngestCommandTests {
     @Test func theClientUploadsAFolderAndWaitsForProcessing() async throws {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import TestSupport
+
 /// `afa model …` as a user runs it, on the tiny fixture checkpoint.
 @Suite struct ModelCommandTests {
     let tiny = TestCluster.repositoryRoot.appending(path: "Tests/CLIPTests/Fixtures/tiny").path

@@ -5,6 +5,8 @@ import NIOCore
 import PostgresNIO
 import Testing
 
+@testable import TestSupport
+
 /// The binary as an operator runs it: fresh data folders, crashes, several processes.
 @Suite(.serialized) struct ProcessTests {
     func temporaryDataRoot() -> URL {

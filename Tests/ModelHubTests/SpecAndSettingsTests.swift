@@ -27,12 +27,13 @@ struct SpecAndSettingsTests {
         #expect(HubEndpoint.fromEnvironment([:]).baseURL.absoluteString == "https://huggingface.co")
     }
 
-    @Test("settings default to the CLIP base model under ./var/models")
+    @Test("settings default to the CLIP base model under the data folder's models/")
     func settingsDefaults() {
-        let defaults = ModelSettings.fromEnvironment([:])
+        let defaults = ModelSettings.fromEnvironment([:], dataRoot: URL(filePath: "/srv/afa"))
         #expect(defaults.model == "openai/clip-vit-base-patch32")
-        #expect(defaults.modelDirectory.path.hasSuffix("/var/models"))
-        let set = ModelSettings.fromEnvironment(["EMBEDDING_MODEL": "/models/clip", "MODEL_DIR": "/cache"])
+        #expect(defaults.modelDirectory.path == "/srv/afa/models")
+        let set = ModelSettings.fromEnvironment(
+            ["EMBEDDING_MODEL": "/models/clip", "MODEL_DIR": "/cache"], dataRoot: URL(filePath: "/srv/afa"))
         #expect(set.model == "/models/clip")
         #expect(set.modelDirectory.path == "/cache")
     }

@@ -9,6 +9,8 @@ public struct AppConfiguration: Sendable {
     public var dataRoot = URL(filePath: "var")
     public var storagePath: URL
     public var databaseURL: String?
+    /// The embedded server's binaries (`AFA_PG_HOME`), when not under `.deps/postgres`.
+    public var postgresHome: String?
     public var workers = WorkerConfiguration()
     public var maximumUploadBytes = 8 << 30
     public var maximumJSONBytes = 64 << 20
@@ -42,6 +44,7 @@ public struct AppConfiguration: Sendable {
             environment["STORAGE_PATH"].flatMap { $0.isEmpty ? nil : URL(filePath: $0) }
             ?? dataRoot.appending(path: "blobs")
         databaseURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        postgresHome = environment["AFA_PG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
         workers.concurrency = try integer("WORKER_THREADS", default: 4, range: 0...256)
         if let text = environment["WORKER_CONCURRENCY"], !text.isEmpty {
             do { workers.classConcurrency = try WorkerConfiguration.parseClassConcurrency(text) } catch {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Storage
+import WireTypes
 
 /// `/api/v1/admin/…`: keys, the job queue and the audit. Every route needs an admin key.
 struct AdminController {
@@ -93,22 +94,7 @@ struct AdminController {
         return Revoked(id: id.uuidString.lowercased(), revoked: true)
     }
 
-    struct JobList: ResponseEncodable {
-        struct Job: Encodable {
-            let id: Int64
-            /// One of `asset_id` and `task_key` is present.
-            let asset_id: String?
-            let task_key: String?
-            let stage: String
-            let state: String
-            let attempts: Int
-            let last_error: String?
-        }
-        let counts: [String: Int]
-        let jobs: [Job]
-    }
-
-    @Sendable func listJobs(_ request: Request, context: AppRequestContext) async throws -> JobList {
+    @Sendable func listJobs(_ request: Request, context: AppRequestContext) async throws -> JobListResponse {
         _ = try context.requireAdmin()
         let stateName = request.uri.queryParameters["state"].map(String.init) ?? "dead"
         guard let state = JobState(rawValue: stateName) else {
@@ -116,7 +102,7 @@ struct AdminController {
                 "invalid_query", "state must be queued, processing, done, failed, dead or skipped")
         }
         let counts = try await catalog.jobs.countsByState()
-        return JobList(
+        return JobListResponse(
             counts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
             jobs: try await catalog.jobs.list(state: state, limit: 200).map {
                 .init(
@@ -126,18 +112,13 @@ struct AdminController {
             })
     }
 
-    struct Retried: ResponseEncodable {
-        let job_id: Int64
-        let state: String
-    }
-
-    @Sendable func retryJob(_ request: Request, context: AppRequestContext) async throws -> Retried {
+    @Sendable func retryJob(_ request: Request, context: AppRequestContext) async throws -> JobRetried {
         let principal = try context.requireAdmin()
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.notFound("job") }
         guard try await catalog.jobs.retry(jobID: id, actor: "key:\(principal.keyID.uuidString.lowercased())") else {
             throw APIError(.conflict, code: "not_retryable", "job \(id) does not exist or is not failed or dead")
         }
-        return Retried(job_id: id, state: "queued")
+        return JobRetried(job_id: id, state: "queued")
     }
 
     struct AuditReport: ResponseEncodable {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Storage
+import WireTypes
 
 /// `POST /api/v1/ingest` and `GET /api/v1/ingest/{jobId}/status`.
 struct IngestController {
@@ -16,13 +17,8 @@ struct IngestController {
         group.get("ingest/{jobId}/status", use: status)
     }
 
-    struct Accepted: ResponseEncodable {
-        let job_id: String
-        let system_ids: [String]
-        let status: String
-    }
-
-    @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
+    @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<IngestAccepted>
+    {
         let principal = try context.requirePrincipal()
         await context.acceptBody()
         let body = try await IngestRequestReader(store: store, limits: limits).read(request)
@@ -39,7 +35,7 @@ struct IngestController {
                 actor: "key:\(principal.keyID.uuidString.lowercased())")
             return EditedResponse(
                 status: .accepted,
-                response: Accepted(
+                response: IngestAccepted(
                     job_id: receipt.requestID.uuidString.lowercased(),
                     system_ids: receipt.assetIDs.map { $0.uuidString.lowercased() }, status: "accepted"))
         } catch let rejection as IngestRejection {
@@ -64,44 +60,14 @@ struct IngestController {
         return owner.value
     }
 
-    struct StatusResponse: ResponseEncodable {
-        struct Progress: Codable {
-            let queued: Int
-            let processing: Int
-            let done: Int
-            let failed: Int
-        }
-        struct Stage: Codable {
-            let stage: String
-            let state: String
-            let version: String
-            let attempts: Int
-            /// Why it failed, or why it was skipped.
-            let reason: String?
-        }
-        struct Item: Codable {
-            let system_id: String
-            /// How many times the request sent these bytes (recorded once).
-            let copies: Int
-            let state: String
-            let error: String?
-            /// Every stage the asset has reached, in the order they were enqueued.
-            let stages: [Stage]
-        }
-        let job_id: String
-        let status: String
-        let progress: Progress
-        let items: [Item]
-    }
-
-    @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> StatusResponse {
+    @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> IngestStatusResponse {
         let principal = try context.requirePrincipal()
         guard let id = context.parameters.get("jobId").flatMap(UUID.init(uuidString:)),
             let status = try await catalog.ingests.status(of: id),
             principal.isAdmin || status.owner == principal.owner
         else { throw APIError.notFound("ingest job") }
         let states = status.items.map(\.state)
-        return StatusResponse(
+        return IngestStatusResponse(
             job_id: id.uuidString.lowercased(), status: status.overall.rawValue,
             progress: .init(
                 queued: states.count { $0 == .queued }, processing: states.count { $0 == .processing },

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import Jobs
+import WireTypes
 
 /// `POST /api/v1/admin/reprocess`: runs a stage again for the assets that match, in the
 /// background. Admin only.
@@ -12,22 +13,13 @@ struct ReprocessController {
         group.post("reprocess", use: reprocess)
     }
 
-    struct Input: Decodable {
-        let stage: String
-        let kind: String?
-        let owner: String?
-    }
-
-    struct Queued: ResponseEncodable {
-        let stage: String
-        let queued: Int
-    }
-
-    @Sendable func reprocess(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Queued> {
+    @Sendable func reprocess(
+        _ request: Request, context: AppRequestContext
+    ) async throws -> EditedResponse<ReprocessQueued> {
         let principal = try context.requireAdmin()
         await context.acceptBody()
-        let input: Input
-        do { input = try await request.decode(as: Input.self, context: context) } catch {
+        let input: ReprocessRequest
+        do { input = try await request.decode(as: ReprocessRequest.self, context: context) } catch {
             throw APIError.badRequest("invalid_body", "expected {\"stage\": …, \"kind\"?: …, \"owner\"?: …}")
         }
         var filter = AssetFilter(owner: input.owner)
@@ -40,7 +32,7 @@ struct ReprocessController {
         do {
             let queued = try await reprocessing.reprocess(
                 stage: input.stage, filter: filter, actor: "key:\(principal.keyID.uuidString.lowercased())")
-            return EditedResponse(status: .accepted, response: Queued(stage: input.stage, queued: queued))
+            return EditedResponse(status: .accepted, response: ReprocessQueued(stage: input.stage, queued: queued))
         } catch let error as Reprocessing.UnknownStage {
             throw APIError(
                 .notFound, code: "unknown_stage",

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import WireTypes
 
 /// Every error a client sees: a status and `{"error":{"code","message"}}`.
 public struct APIError: HTTPResponseError, CustomStringConvertible {
@@ -26,7 +27,7 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
 
     /// `{"error":{"code","message"}}`, also written by channel handlers that answer on their own.
     var jsonBody: ByteBuffer {
-        let data = (try? JSONEncoder().encode(ErrorEnvelope(error: .init(code: code, message: message)))) ?? Data()
+        let data = (try? JSONEncoder().encode(ErrorEnvelope(code: code, message: message))) ?? Data()
         return ByteBuffer(bytes: data)
     }
 
@@ -57,13 +58,4 @@ extension APIError {
         APIError(
             .contentTooLarge, code: "payload_too_large", "the request body is larger than the limit of \(limit) bytes")
     }
-}
-
-/// The JSON shape of every error response.
-struct ErrorEnvelope: Codable {
-    struct Body: Codable {
-        let code: String
-        let message: String
-    }
-    let error: Body
 }

@@ -12,13 +12,17 @@ public struct DatabaseBootstrap: Sendable {
         public let running: EmbeddedPostgres.Running?
     }
 
-    public let environment: [String: String]
+    /// An external catalog (`DATABASE_URL`); nil for the embedded server under `dataRoot`.
+    public let databaseURL: String?
     public let dataRoot: URL
+    /// Where the embedded server's binaries are (`AFA_PG_HOME`), when not in the usual places.
+    public let postgresHome: String?
     public let logger: Logger
 
-    public init(environment: [String: String], dataRoot: URL, logger: Logger) {
-        self.environment = environment
+    public init(databaseURL: String?, dataRoot: URL, postgresHome: String?, logger: Logger) {
+        self.databaseURL = databaseURL
         self.dataRoot = dataRoot
+        self.postgresHome = postgresHome
         self.logger = logger
     }
 
@@ -27,12 +31,12 @@ public struct DatabaseBootstrap: Sendable {
     public static var applicationName: String { "afa-\(getpid())" }
 
     public func prepare() async throws -> Prepared {
-        if let url = environment["DATABASE_URL"], !url.isEmpty {
+        if let url = databaseURL, !url.isEmpty {
             let configuration = try DatabaseConfiguration.fromURL(url, applicationName: Self.applicationName)
             return Prepared(configuration: configuration, embedded: nil, running: nil)
         }
         let server = EmbeddedPostgres(
-            installation: try PostgresInstallation.locate(environment: environment), dataRoot: dataRoot, logger: logger)
+            installation: try PostgresInstallation.locate(home: postgresHome), dataRoot: dataRoot, logger: logger)
         let running = try await server.start()
         do {
             try await Self.createDatabaseIfMissing(EmbeddedPostgres.databaseName, port: running.port, logger: logger)

@@ -11,9 +11,9 @@ public struct PostgresInstallation: Sendable {
 
     /// Finds the installation: `AFA_PG_HOME`, then `.deps/postgres` in the working directory or
     /// above the running executable (so `.build/debug/afa` finds the repository's copy).
-    public static func locate(environment: [String: String]) throws -> PostgresInstallation {
+    public static func locate(home: String?) throws -> PostgresInstallation {
         var candidates: [URL] = []
-        if let home = environment["AFA_PG_HOME"], !home.isEmpty {
+        if let home, !home.isEmpty {
             candidates.append(URL(filePath: home))
         }
         candidates.append(URL(filePath: FileManager.default.currentDirectoryPath).appending(path: ".deps/postgres"))

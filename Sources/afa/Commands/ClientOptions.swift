@@ -4,6 +4,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import WireTypes
 
 /// Where the server is and which key to use, shared by the client commands.
 struct ClientOptions: ParsableArguments {
@@ -12,9 +13,10 @@ struct ClientOptions: ParsableArguments {
 
     func resolve() throws -> (baseURL: String, key: String) {
         let environment = AppConfiguration.processEnvironment()
-        let base = server ?? environment["AFA_URL"] ?? "http://127.0.0.1:\(environment["PORT"] ?? "8000")"
+        let configuration = try AppConfiguration(environment: environment)
+        let base = server ?? environment["AFA_URL"] ?? "http://127.0.0.1:\(configuration.port)"
         if let key = key ?? environment["AFA_API_KEY"] { return (base, key) }
-        let file = URL(filePath: environment["AFA_DATA"] ?? "var").appending(path: "admin.key")
+        let file = configuration.dataRoot.appending(path: "admin.key")
         guard let stored = try? String(contentsOf: file, encoding: .utf8) else {
             throw ValidationError("no API key: pass --key, set AFA_API_KEY, or run where \(file.path) exists")
         }
@@ -26,7 +28,7 @@ struct ClientOptions: ParsableArguments {
 func decodeResponse<T: Decodable>(_ type: T.Type, _ response: HTTPClientResponse) async throws -> T {
     let body = try await response.body.collect(upTo: 16 << 20)
     guard (200..<300).contains(response.status.code) else {
-        let message = (try? JSONDecoder().decode(ErrorBody.self, from: body)).map {
+        let message = (try? JSONDecoder().decode(ErrorEnvelope.self, from: body)).map {
             "\($0.error.code): \($0.error.message)"
         }
         throw ClientFailure(description: "server answered \(response.status.code): \(message ?? String(buffer: body))")
@@ -38,39 +40,8 @@ struct ClientFailure: Error, CustomStringConvertible {
     let description: String
 }
 
-struct IngestStatusBody: Decodable {
-    struct Progress: Decodable { let queued, processing, done, failed: Int }
-    struct Stage: Decodable {
-        let stage: String
-        let state: String
-        let version: String
-        let attempts: Int
-        let reason: String?
-    }
-    struct Item: Decodable {
-        let system_id: String
-        let state: String
-        let error: String?
-        let stages: [Stage]
-    }
-    let job_id: String
-    let status: String
-    let progress: Progress
-    let items: [Item]
-
-    var isFinished: Bool { ["done", "partial", "failed"].contains(status) }
-}
-
-func fetchStatus(_ client: HTTPClient, base: String, key: String, job: String) async throws -> IngestStatusBody {
+func fetchStatus(_ client: HTTPClient, base: String, key: String, job: String) async throws -> IngestStatusResponse {
     var request = HTTPClientRequest(url: "\(base)/api/v1/ingest/\(job)/status")
     request.headers.add(name: "Authorization", value: "Bearer \(key)")
-    return try await decodeResponse(IngestStatusBody.self, try await client.execute(request, timeout: .seconds(30)))
-}
-
-private struct ErrorBody: Decodable {
-    struct Body: Decodable {
-        let code: String
-        let message: String
-    }
-    let error: Body
+    return try await decodeResponse(IngestStatusResponse.self, try await client.execute(request, timeout: .seconds(30)))
 }

@@ -12,7 +12,7 @@ struct DatabaseCommand: AsyncParsableCommand {
         let environment = AppConfiguration.processEnvironment()
         let configuration = try AppConfiguration(environment: environment)
         let server = EmbeddedPostgres(
-            installation: try PostgresInstallation.locate(environment: environment),
+            installation: try PostgresInstallation.locate(home: configuration.postgresHome),
             dataRoot: configuration.dataRoot, logger: makeLogger(environment))
         return (server, configuration, environment)
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import WireTypes
 
 struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,8 +27,8 @@ struct IngestCommand: AsyncParsableCommand {
             client: http, url: "\(base)/api/v1/ingest", key: key, owner: owner, comments: comments, progress: progress)
 
         let renderer = Task { await progress.renderUntilCancelled(label: "uploading") }
-        var results: [(file: WalkedFile, result: Result<UploadReceipt, any Error>)] = []
-        await withTaskGroup(of: (WalkedFile, Result<UploadReceipt, any Error>).self) { group in
+        var results: [(file: WalkedFile, result: Result<IngestAccepted, any Error>)] = []
+        await withTaskGroup(of: (WalkedFile, Result<IngestAccepted, any Error>).self) { group in
             var pending = files[...]
             for _ in 0..<max(1, concurrency) {
                 guard let file = pending.popFirst() else { break }

@@ -1,11 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-
-struct UploadReceipt: Decodable, Sendable {
-    let job_id: String
-    let system_ids: [String]
-}
+import WireTypes
 
 /// Sends one file as `files[]` in a multipart request, streamed from disk with a known length.
 struct MultipartUploader: Sendable {
@@ -16,7 +12,7 @@ struct MultipartUploader: Sendable {
     let comments: String?
     let progress: TransferProgress
 
-    func upload(_ file: WalkedFile) async throws -> UploadReceipt {
+    func upload(_ file: WalkedFile) async throws -> IngestAccepted {
         let boundary = "afa-\(UUID().uuidString)"
         var head = ""
         for (name, value) in [("owner", owner), ("comments", comments)] {
@@ -38,7 +34,7 @@ struct MultipartUploader: Sendable {
         let parts = FileBodySequence(head: head, path: file.path, tail: tail, progress: progress)
         request.body = .stream(parts, length: .known(length))
         let response = try await client.execute(request, timeout: .hours(6))
-        let receipt = try await decodeResponse(UploadReceipt.self, response)
+        let receipt = try await decodeResponse(IngestAccepted.self, response)
         progress.fileDone()
         return receipt
     }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import WireTypes
 
 /// `--wait`: polls every job's status until all are finished, showing how many assets are done.
 /// Returns the number of assets that failed, after printing their reasons.
@@ -9,7 +10,7 @@ struct ProcessingWaiter {
     let key: String
 
     func wait(for jobs: [String]) async throws -> Int {
-        var finished: [String: IngestStatusBody] = [:]
+        var finished: [String: IngestStatusResponse] = [:]
         while finished.count < jobs.count {
             var done = 0
             var total = 0

@@ -64,7 +64,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let environment = AppConfiguration.processEnvironment()
         let configuration = try AppConfiguration(environment: environment)
         let pending = try await Runtime.withCatalog(
-            configuration, environment: environment, logger: makeLogger(environment)
+            configuration, logger: makeLogger(environment)
         ) { catalog, _ in try await catalog.migrator.pendingVersions() }
         print(pending.isEmpty ? "catalog schema is current (\(Migration.all.count) migrations)" : "pending: \(pending)")
     }
@@ -86,7 +86,7 @@ struct AuditCommand: AsyncParsableCommand {
             let configuration = try AppConfiguration(environment: environment)
             let withBlobs = blobs
             let (report, blobReport) = try await Runtime.withCatalog(
-                configuration, environment: environment, logger: makeLogger(environment)
+                configuration, logger: makeLogger(environment)
             ) { catalog, _ in
                 let report = try await catalog.lineageVerifier.verify()
                 let blobs = withBlobs ? try await Runtime.auditBlobs(configuration, catalog: catalog) : nil
@@ -132,7 +132,7 @@ struct KeysCommand: AsyncParsableCommand {
             let owner: OwnerName
             do { owner = try OwnerName(validating: self.owner) } catch { throw ValidationError(error.description) }
             let created = try await Runtime.withCatalog(
-                try AppConfiguration(environment: environment), environment: environment,
+                try AppConfiguration(environment: environment),
                 logger: makeLogger(environment)
             ) { catalog, _ in try await catalog.apiKeys.create(role: role, owner: owner.value) }
             print(created.key)
@@ -146,7 +146,7 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             let environment = AppConfiguration.processEnvironment()
             let keys = try await Runtime.withCatalog(
-                try AppConfiguration(environment: environment), environment: environment,
+                try AppConfiguration(environment: environment),
                 logger: makeLogger(environment)
             ) { catalog, _ in try await catalog.apiKeys.list() }
             for key in keys {
@@ -171,7 +171,7 @@ struct KeysCommand: AsyncParsableCommand {
             guard let keyID = UUID(uuidString: id) else { throw ValidationError("'\(id)' is not a key id") }
             let environment = AppConfiguration.processEnvironment()
             let revoked = try await Runtime.withCatalog(
-                try AppConfiguration(environment: environment), environment: environment,
+                try AppConfiguration(environment: environment),
                 logger: makeLogger(environment)
             ) { catalog, _ in try await catalog.apiKeys.revoke(id: keyID) }
             guard revoked else {

@@ -17,7 +17,8 @@ struct FetchModelCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = AppConfiguration.processEnvironment()
-        let settings = ModelSettings.fromEnvironment(environment)
+        let settings = ModelSettings.fromEnvironment(
+            environment, dataRoot: try AppConfiguration(environment: environment).dataRoot)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .modelHub)
         let locator = ModelLocator(
             modelDirectory: settings.modelDirectory, hubBaseURL: settings.endpoint.baseURL, httpClient: client,

@@ -4,6 +4,8 @@ import Jobs
 import PostgresNIO
 import Testing
 
+@testable import TestSupport
+
 /// A stage's version bump re-runs it, and only what requires it, for every asset, while the
 /// older results stay readable until the new ones replace them.
 @Suite struct VersionedStageTests {

@@ -3,6 +3,8 @@ import Foundation
 import PostgresNIO
 import Testing
 
+@testable import TestSupport
+
 @Suite struct LineageTests {
     func makeAsset(_ catalog: CatalogDatabase, events: Int) async throws -> UUID {
         let asset = NewAsset(

@@ -4,6 +4,8 @@ import PostgresNIO
 import Schema
 import Testing
 
+@testable import TestSupport
+
 /// The scanner accepts at ingest exactly what PostgreSQL's `jsonb` will hold later: checked
 /// against the server itself, so a PostgreSQL upgrade that moved a limit would show here.
 @Suite struct JSONLimitsTests {

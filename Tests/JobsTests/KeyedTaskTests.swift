@@ -5,6 +5,8 @@ import PostgresNIO
 import Synchronization
 import Testing
 
+@testable import TestSupport
+
 /// Keyed tasks on the shared queue: idempotent enqueueing, debounce, periodic runs, one run at a
 /// time per key across workers, and the same retries and lineage as asset stages.
 @Suite struct KeyedTaskTests {

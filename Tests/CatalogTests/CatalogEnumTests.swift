@@ -3,6 +3,8 @@ import Foundation
 import PostgresNIO
 import Testing
 
+@testable import TestSupport
+
 /// Enums cross the SQL boundary typed: a value this build does not know (written by a newer
 /// version, or by hand) is an error naming the column, never read as some default.
 @Suite struct CatalogEnumTests {

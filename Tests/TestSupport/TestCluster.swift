@@ -6,8 +6,9 @@ import PostgresNIO
 /// The embedded PostgreSQL every test shares (started once per test run under `var/test`);
 /// each test gets a fresh database in it, so tests run in parallel without seeing each other.
 enum TestCluster {
+    /// Tests/TestSupport/TestCluster.swift → the checkout.
     static let repositoryRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let logger = Logger(label: "afa-tests")
 
     static let port: Task<Int, any Error> = Task {
@@ -15,10 +16,9 @@ enum TestCluster {
         let dataRoot =
             environment["AFA_TEST_DATA"].map { URL(filePath: $0) }
             ?? repositoryRoot.appending(path: "var/test")
-        var lookup = environment
-        lookup["AFA_PG_HOME"] = lookup["AFA_PG_HOME"] ?? repositoryRoot.appending(path: ".deps/postgres").path
+        let home = environment["AFA_PG_HOME"] ?? repositoryRoot.appending(path: ".deps/postgres").path
         let server = EmbeddedPostgres(
-            installation: try PostgresInstallation.locate(environment: lookup), dataRoot: dataRoot, logger: logger)
+            installation: try PostgresInstallation.locate(home: home), dataRoot: dataRoot, logger: logger)
         return try await server.start().port
     }
 

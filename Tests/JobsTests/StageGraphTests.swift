@@ -5,6 +5,8 @@ import HummingbirdTesting
 import Jobs
 import Testing
 
+@testable import TestSupport
+
 /// The stage graph on the real queue: a diamond of four stages (`first`; `left` and `right`
 /// after it; `last` after both), run by the in-process workers of a live server.
 @Suite struct StageGraphTests {

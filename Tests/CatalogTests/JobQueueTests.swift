@@ -4,6 +4,8 @@ import Jobs
 import PostgresNIO
 import Testing
 
+@testable import TestSupport
+
 /// The queue's guarantees, on real PostgreSQL: one claimant per job, leases that expire,
 /// completion only by the lease holder, backoff and a dead letter.
 @Suite struct JobQueueTests {

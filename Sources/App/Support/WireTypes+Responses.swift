@@ -1,0 +1,10 @@
+import Hummingbird
+import WireTypes
+
+// The wire types are plain Codable values shared with the CLI and the tests; here they learn to
+// be HTTP responses.
+extension IngestAccepted: ResponseEncodable {}
+extension IngestStatusResponse: ResponseEncodable {}
+extension ReprocessQueued: ResponseEncodable {}
+extension JobListResponse: ResponseEncodable {}
+extension JobRetried: ResponseEncodable {}
