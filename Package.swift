@@ -182,7 +182,7 @@ let package = Package(
             name: "AppTests",
             dependencies: [
                 "TestSupport", "App", "Runtime", "Processing", "Catalog", "Jobs", "Ingest", "Storage", "Schema",
-                "WireTypes",
+                "WireTypes", "CLIP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),

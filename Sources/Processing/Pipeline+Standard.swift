@@ -2,9 +2,10 @@ import Jobs
 import Storage
 
 extension Pipeline {
-    /// The stages every asset goes through, in order. Later stages (thumbnails, embeddings,
-    /// schema inference) are added to this list.
-    public static func standard(store: any BlobStore, maximumJSONBytes: Int) -> Pipeline {
-        Pipeline(stages: [VerifyStage(store: store, maximumJSONBytes: maximumJSONBytes)])
+    /// The stage graph every asset goes through: `verify` is the root; later stages (thumbnails,
+    /// embeddings, schema inference) name what they require and join the list. CPU-heavy work
+    /// runs on `compute`.
+    public static func standard(store: any BlobStore, compute: ComputePool, maximumJSONBytes: Int) -> Pipeline {
+        Pipeline(stages: [VerifyStage(store: store, compute: compute, maximumJSONBytes: maximumJSONBytes)])
     }
 }

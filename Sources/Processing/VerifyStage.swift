@@ -15,8 +15,11 @@ public struct VerifyStage: ProcessingStage {
     let store: any BlobStore
     /// JSON documents above this size are verified by hash but not re-parsed in memory.
     let maximumJSONBytes: Int
+    /// Scanning a large document is CPU work: it runs there, not on the cooperative pool.
+    let compute: ComputePool
 
-    public init(store: any BlobStore, maximumJSONBytes: Int) {
+    public init(store: any BlobStore, compute: ComputePool, maximumJSONBytes: Int) {
+        self.compute = compute
         self.store = store
         self.maximumJSONBytes = maximumJSONBytes
     }
@@ -47,7 +50,10 @@ public struct VerifyStage: ProcessingStage {
         ]
         switch asset.kind {
         case .json:
-            if keepWhole { metadata["json"] = try describeJSON(json) }
+            if keepWhole {
+                let document = json
+                metadata["json"] = try await compute.run { try Self.describeJSON(document) }
+            }
         case .image, .video:
             let header = MediaHeaderReader.read(prefix, mediaType: sniffed.mediaType)
             do {
@@ -67,7 +73,7 @@ public struct VerifyStage: ProcessingStage {
     /// The same scanner, with the same limits, that accepted the document at ingest: what was
     /// accepted is described here, whatever its numbers (`1e400` is not a Double, and need not
     /// be one), and a failure is a fact about the content, never retried.
-    private func describeJSON(_ buffer: ByteBuffer) throws -> JSONValue {
+    private static func describeJSON(_ buffer: ByteBuffer) throws -> JSONValue {
         let shape: JSONScanner.TopLevel
         do {
             shape = try buffer.withUnsafeReadableBytes { try JSONScanner.scan($0) }

@@ -79,7 +79,9 @@ public enum Runtime {
         -> (any BlobStore, Pipeline, WorkerPool)
     {
         let store = try FileSystemStore(root: configuration.storagePath.path)
-        let pipeline = Pipeline.standard(store: store, maximumJSONBytes: configuration.maximumJSONBytes)
+        let compute = ComputePool(threads: configuration.computeThreads)
+        let pipeline = Pipeline.standard(
+            store: store, compute: compute, maximumJSONBytes: configuration.maximumJSONBytes)
         let workers = WorkerPool(
             catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: logger)
         return (store, pipeline, workers)

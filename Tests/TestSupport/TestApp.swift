@@ -23,7 +23,7 @@ struct TestApp: Sendable {
         workers: Int = 2, maximumUploadBytes: Int = 64 << 20,
         configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
         pipeline makePipeline: @Sendable (any BlobStore, AppConfiguration) -> Pipeline = {
-            Pipeline.standard(store: $0, maximumJSONBytes: $1.maximumJSONBytes)
+            Pipeline.standard(store: $0, compute: TestCluster.compute, maximumJSONBytes: $1.maximumJSONBytes)
         },
         _ body: @Sendable (TestClientProtocol, TestApp) async throws -> Void
     ) async throws {

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Jobs
 import Logging
 import PostgresNIO
 
@@ -10,6 +11,8 @@ enum TestCluster {
     static let repositoryRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let logger = Logger(label: "afa-tests")
+    /// One compute pool for every test app, as a process has one.
+    static let compute = ComputePool(threads: 2)
 
     static let port: Task<Int, any Error> = Task {
         let environment = ProcessInfo.processInfo.environment

@@ -12,6 +12,9 @@ public struct AppConfiguration: Sendable {
     /// The embedded server's binaries (`AFA_PG_HOME`), when not under `.deps/postgres`.
     public var postgresHome: String?
     public var workers = WorkerConfiguration()
+    /// Threads of the compute pool (`COMPUTE_THREADS`): CLIP, libvips and JSON inference run
+    /// there, never on the threads that serve requests. One per core by default.
+    public var computeThreads = ProcessInfo.processInfo.activeProcessorCount
     public var maximumUploadBytes = 8 << 30
     public var maximumJSONBytes = 64 << 20
     /// Files and documents in one request: bounds the work (and the database rows) of one call.
@@ -51,6 +54,7 @@ public struct AppConfiguration: Sendable {
                 throw Invalid(description: "WORKER_CONCURRENCY=\(text): \(error)")
             }
         }
+        computeThreads = try integer("COMPUTE_THREADS", default: computeThreads, range: 1...1024)
         workers.lease = .seconds(try integer("JOB_LEASE_SECONDS", default: 60, range: 1...86_400))
         workers.pollInterval = .milliseconds(try integer("JOB_POLL_MS", default: 2000, range: 10...600_000))
         workers.retry.maxAttempts = try integer("JOB_MAX_ATTEMPTS", default: 5, range: 1...100)

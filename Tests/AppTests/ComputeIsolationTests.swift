@@ -1,0 +1,83 @@
+import CLIP
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Jobs
+import Synchronization
+import Testing
+
+@testable import TestSupport
+
+/// CPU-heavy work runs on the compute pool, so the threads that answer requests stay free: the
+/// server keeps answering while CLIP occupies every core.
+@Suite struct ComputeIsolationTests {
+    /// Batches of CLIP done so far, and the signal to stop.
+    final class Load: Sendable {
+        private let done = Atomic<Int>(0)
+        private let stopFlag = Atomic<Bool>(false)
+        var batches: Int { done.load(ordering: .relaxed) }
+        var stopped: Bool { stopFlag.load(ordering: .relaxed) }
+        func batchDone() { done.add(1, ordering: .relaxed) }
+        func stop() { stopFlag.store(true, ordering: .relaxed) }
+    }
+
+    /// A random CLIP whose vision tower is heavy enough that one batch takes a while.
+    static func makeModel() throws -> CLIPModel {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "afa-clip-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let configuration = CLIPConfiguration(
+            text: CLIPTextConfiguration(
+                encoder: CLIPEncoderConfiguration(hiddenSize: 64, intermediateSize: 256, layerCount: 1, headCount: 4)),
+            vision: CLIPVisionConfiguration(
+                encoder: CLIPEncoderConfiguration(
+                    hiddenSize: 384, intermediateSize: 1536, layerCount: 6, headCount: 6),
+                patchSize: 16),
+            projectionSize: 64, declaredDType: "float32")
+        try RandomCheckpointWriter.write(
+            configuration, to: directory,
+            tokenizerDirectory: TestCluster.repositoryRoot.appending(path: "Tests/CLIPTests/Fixtures/tokenizer"))
+        return try CLIPModel.load(from: directory)
+    }
+
+    @Test func healthAndIngestAnswerWithinASecondWhileCLIPOccupiesEveryCore() async throws {
+        let model = try Self.makeModel()
+        let image = try RGBImage(
+            width: 224, height: 224, pixels: (0..<(224 * 224 * 3)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let compute = ComputePool()
+        let load = Load()
+        try await TestApp.run(workers: 0) { client, app in
+            let busy = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<compute.threads {
+                        group.addTask {
+                            while !load.stopped {
+                                _ = try? await compute.run { try model.imageEmbeddings([image, image, image, image]) }
+                                load.batchDone()
+                            }
+                        }
+                    }
+                }
+            }
+            defer { load.stop() }
+            try await eventually("CLIP to be running") { load.batches > 0 }
+            let startBatches = load.batches
+            var slowest = Duration.zero
+            for index in 0..<20 {
+                let started = ContinuousClock.now
+                let health = try await client.call(.get, "/healthz", key: nil)
+                #expect(health.status == .ok)
+                var form = MultipartBody()
+                form.field("payload", #"{"busy":\#(index)}"#)
+                let accepted = try await client.ingest(form, key: app.adminKey)
+                #expect(accepted.status == .accepted)
+                slowest = max(slowest, ContinuousClock.now - started)
+            }
+            #expect(slowest < .seconds(1), "the slowest health check plus ingest took \(slowest)")
+            // CLIP kept running the whole time.
+            #expect(load.batches > startBatches)
+            load.stop()
+            await busy.value
+        }
+        try await compute.shutdown()
+    }
+}
