@@ -178,6 +178,17 @@ let package = Package(
             path: "Tests/TestSupport",
             resources: [.copy("Fixtures")]
         ),
+        // `afa worker` with a fixture pipeline, for tests and benchmarks that need real processes.
+        .executableTarget(
+            name: "afa-fixture-worker",
+            dependencies: [
+                "Runtime", "App", "Catalog", "Jobs",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/FixtureWorker"
+        ),
         .testTarget(
             name: "AppTests",
             dependencies: [

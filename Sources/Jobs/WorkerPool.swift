@@ -33,7 +33,9 @@ public struct WorkerPool: Service {
     }
 
     /// The claims of each lane: the stage names and task kinds of its class that this process runs.
-    var lanes: [(workClass: WorkClass, names: [String], workers: Int)] {
+    static func lanes(
+        of pipeline: Pipeline, configuration: WorkerConfiguration
+    ) -> [(workClass: WorkClass, names: [String], workers: Int)] {
         pipeline.workClasses.compactMap { workClass in
             let names = pipeline.names(in: workClass, among: configuration.onlyStages)
             let workers = configuration.concurrency(of: workClass)
@@ -42,7 +44,7 @@ public struct WorkerPool: Service {
     }
 
     public func run() async throws {
-        let lanes = self.lanes
+        let lanes = Self.lanes(of: pipeline, configuration: configuration)
         await withGracefulShutdownHandler {
             // Children report whether they were a worker: the listener, the reaper and the sweep
             // are cancelled once every worker has finished its last job, not before.

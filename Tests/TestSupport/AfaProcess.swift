@@ -11,17 +11,20 @@ final class AfaProcess: @unchecked Sendable {
         return TestCluster.repositoryRoot.appending(path: ".build/debug/afa")
     }
 
+    /// `afa worker` with a fixture pipeline (`Tests/FixtureWorker`), built beside `afa`.
+    static var fixtureWorker: URL { binary.deletingLastPathComponent().appending(path: "afa-fixture-worker") }
+
     let process = Process()
     let log: URL
 
-    init(_ arguments: [String], environment: [String: String], name: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
-            throw TimedOut(what: "the afa binary at \(Self.binary.path) (run `swift build` first)")
+    init(_ arguments: [String], environment: [String: String], name: String, executable: URL = binary) throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw TimedOut(what: "the binary at \(executable.path) (run `swift build` first)")
         }
         log = FileManager.default.temporaryDirectory.appending(path: "afa-\(name)-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
-        process.executableURL = Self.binary
+        process.executableURL = executable
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         merged.removeValue(forKey: "DATABASE_URL")

@@ -62,6 +62,7 @@ struct TestStage: ProcessingStage {
     let name: String
     var version = "1"
     var requires: [String] = []
+    var workClass = WorkClass.standard
     var skippedKinds: Set<AssetKind> = []
     /// Fails (as unprocessable content) assets whose comments contain this text.
     var failOnComment: String?
@@ -91,9 +92,10 @@ struct TestStage: ProcessingStage {
 /// stops the pool.
 func withWorkers<T: Sendable>(
     _ catalog: CatalogDatabase, _ pipeline: Pipeline, concurrency: Int = 2,
-    _ body: @Sendable () async throws -> T
+    configure: (inout WorkerConfiguration) -> Void = { _ in }, _ body: @Sendable () async throws -> T
 ) async throws -> T {
-    let configuration = WorkerConfiguration(concurrency: concurrency, pollInterval: .milliseconds(100))
+    var configuration = WorkerConfiguration(concurrency: concurrency, pollInterval: .milliseconds(100))
+    configure(&configuration)
     let pool = WorkerPool(
         catalog: catalog, pipeline: pipeline, configuration: configuration, logger: TestCluster.logger)
     return try await withThrowingTaskGroup(of: T?.self) { group in
