@@ -5,7 +5,7 @@ CONFIG ?= debug
 AFA := .build/$(CONFIG)/afa
 export AFA_DATA ?= $(CURDIR)/var
 
-.PHONY: setup build run test format lint bench-ingest bench-clip clean-data
+.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue clean-data
 
 setup:
 	@bash scripts/setup.sh
@@ -34,6 +34,9 @@ bench-ingest: setup
 
 bench-clip: setup
 	bash bench/clip/run.sh
+
+bench-queue: setup
+	bash bench/queue/run.sh
 
 clean-data:
 	-AFA_DATA=$(AFA_DATA) $(AFA) db stop

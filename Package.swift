@@ -189,6 +189,16 @@ let package = Package(
             ],
             path: "Tests/FixtureWorker"
         ),
+        // bench/queue: `/healthz` latency while CLIP occupies the compute pool.
+        .executableTarget(
+            name: "afa-compute-bench",
+            dependencies: [
+                "Runtime", "App", "Catalog", "Jobs", "Processing", "Storage", "CLIP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/queue/ComputeLoad"
+        ),
         .testTarget(
             name: "AppTests",
             dependencies: [

@@ -80,6 +80,6 @@ public struct SubprocessRunner: Sendable {
             if case .exited(let code) = result.terminationStatus { code } else { nil }
         return Output(
             succeeded: result.terminationStatus.isSuccess, exitCode: exitCode,
-            standardOutput: result.standardOutput ?? "", standardError: result.standardError ?? "")
+            standardOutput: result.standardOutput, standardError: result.standardError)
     }
 }

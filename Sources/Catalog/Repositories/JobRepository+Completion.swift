@@ -29,7 +29,9 @@ extension JobRepository {
                     UPDATE assets SET metadata = metadata || \(output.metadata.jsonText)::jsonb, updated_at = now()
                     WHERE id = (SELECT asset_id FROM job)
                 )
-                SELECT pg_advisory_xact_lock(hashtextextended(\(LineageLog.lockName(assetID)), 0)) FROM job
+                SELECT pg_advisory_xact_lock(hashtextextended(\(LineageLog.lockName(assetID)), 0)),
+                       \(unescaped: Self.asynchronousCommit)
+                FROM job
                 """, logger: logger)
             var leaseHeld = false
             for try await _ in rows { leaseHeld = true }

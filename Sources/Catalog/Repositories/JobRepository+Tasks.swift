@@ -83,7 +83,7 @@ extension JobRepository {
             let rows = try await connection.query(
                 """
                 DELETE FROM jobs WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
-                RETURNING id
+                RETURNING id, \(unescaped: Self.asynchronousCommit)
                 """, logger: logger)
             var leaseHeld = false
             for try await _ in rows { leaseHeld = true }

@@ -8,6 +8,14 @@ import PostgresNIO
 public struct JobRepository: Sendable {
     public static let channel = "afa_jobs"
 
+    /// Evaluated inside a worker's bookkeeping statements (claim, completion, failure): their
+    /// commits do not wait for the WAL to reach the disk. Losing one in a crash loses nothing
+    /// that was promised: a lost claim or failure is a lease that expires, a lost completion is
+    /// a stage that runs again, and stages are idempotent. What a client was promised, the
+    /// ingest's commit before `202`, stays synchronous. On a machine whose disk does a few
+    /// thousand flushes a second, this leaves them to the ingests.
+    static let asynchronousCommit = "set_config('synchronous_commit', 'off', true)"
+
     let client: PostgresClient
     let logger: Logger
 
@@ -46,11 +54,12 @@ public struct JobRepository: Sendable {
                 UPDATE assets SET status = 'processing', updated_at = now()
                 WHERE id = (SELECT asset_id FROM claimed) AND status = 'stored'
             )
-            SELECT id, asset_id, task_key, coalesce(payload, 'null')::text, stage, attempts, max_attempts, lease_token
+            SELECT id, asset_id, task_key, coalesce(payload, 'null')::text, stage, attempts, max_attempts, lease_token,
+                   \(unescaped: Self.asynchronousCommit)
             FROM claimed
             """, logger: logger)
-        for try await (id, assetID, taskKey, payload, stage, attempts, maxAttempts, token) in rows.decode(
-            (Int64, UUID?, String?, String, String, Int, Int, UUID).self)
+        for try await (id, assetID, taskKey, payload, stage, attempts, maxAttempts, token, _) in rows.decode(
+            (Int64, UUID?, String?, String, String, Int, Int, UUID, String).self)
         {
             let subject: JobSubject
             if let assetID {
@@ -117,7 +126,7 @@ public struct JobRepository: Sendable {
             UPDATE jobs SET state = \(state.rawValue), lease_token = NULL, lease_until = NULL, updated_at = now(),
                 last_error = coalesce(\(error), last_error)
             WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
-            RETURNING id
+            RETURNING id, \(unescaped: asynchronousCommit)
             """, logger: logger)
         for try await _ in rows { return }
         throw LeaseLost(jobID: job.id)
