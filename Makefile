@@ -24,10 +24,10 @@ test: setup lint
 	@AFA_DATA=$(CURDIR)/var/test $(AFA) db stop >/dev/null 2>&1 || true
 
 format:
-	$(SWIFT) format --in-place --recursive --parallel Sources Tests Package.swift
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests bench Package.swift
 
 lint:
-	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests bench Package.swift
 
 bench-ingest: setup
 	bash bench/ingest/run.sh

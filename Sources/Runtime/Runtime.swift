@@ -48,13 +48,26 @@ public enum Runtime {
         metrics.bootstrap()
         try await withCatalog(configuration, logger: logger) { catalog, _ in
             try await ensureAdminKey(catalog, configuration: configuration, logger: logger)
-            let (store, pipeline, workers) = try processing(configuration, catalog: catalog, logger: logger)
-            let app = buildApplication(
-                AppDependencies(
-                    catalog: catalog, store: store, pipeline: pipeline, metrics: metrics, configuration: configuration),
-                services: configuration.workers.concurrency > 0 ? [workers] : [], logger: logger)
-            try await app.runService()
+            let processing = try ProcessingSetup(configuration, catalog: catalog, logger: logger)
+            try await application(
+                configuration, catalog: catalog, processing: processing, metrics: metrics, logger: logger
+            )
+            .runService()
         }
+    }
+
+    /// The HTTP application `afa serve` runs, with the workers beside it unless `WORKER_THREADS=0`.
+    public static func application(
+        _ configuration: AppConfiguration, catalog: CatalogDatabase, processing: ProcessingSetup,
+        metrics: MetricsRegistry,
+        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        buildApplication(
+            AppDependencies(
+                catalog: catalog, store: processing.store, pipeline: processing.pipeline, metrics: metrics,
+                configuration: configuration),
+            services: configuration.workers.concurrency > 0 ? [processing.workers] : [], logger: logger,
+            onServerRunning: onServerRunning)
     }
 
     /// `afa worker`: workers only, sharing the queue with every other process on the database.
@@ -63,7 +76,7 @@ public enum Runtime {
         settings.workers.onlyStages = onlyStages
         let configuration = settings
         try await withCatalog(configuration, logger: logger) { catalog, _ in
-            let (_, _, workers) = try processing(configuration, catalog: catalog, logger: logger)
+            let workers = try ProcessingSetup(configuration, catalog: catalog, logger: logger).workers
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: workers)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -73,18 +86,25 @@ public enum Runtime {
     }
 
     /// The blob store, the pipeline over it and the workers that run it, alike in every role.
-    static func processing(
-        _ configuration: AppConfiguration, catalog: CatalogDatabase, logger: Logger
-    ) throws
-        -> (any BlobStore, Pipeline, WorkerPool)
-    {
-        let store = try FileSystemStore(root: configuration.storagePath.path)
-        let compute = ComputePool(threads: configuration.computeThreads)
-        let pipeline = Pipeline.standard(
-            store: store, compute: compute, maximumJSONBytes: configuration.maximumJSONBytes)
-        let workers = WorkerPool(
-            catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: logger)
-        return (store, pipeline, workers)
+    public struct ProcessingSetup: Sendable {
+        public let store: any BlobStore
+        public let pipeline: Pipeline
+        public let workers: WorkerPool
+
+        /// `pipeline` replaces the standard graph (tests run graphs of their own through the same
+        /// composition); `compute` shares one pool between several of these in one process.
+        public init(
+            _ configuration: AppConfiguration, catalog: CatalogDatabase, logger: Logger, compute: ComputePool? = nil,
+            pipeline makePipeline: ((any BlobStore, ComputePool) -> Pipeline)? = nil
+        ) throws {
+            store = try FileSystemStore(root: configuration.storagePath.path)
+            let compute = compute ?? ComputePool(threads: configuration.computeThreads)
+            pipeline =
+                makePipeline?(store, compute)
+                ?? Pipeline.standard(store: store, compute: compute, maximumJSONBytes: configuration.maximumJSONBytes)
+            workers = WorkerPool(
+                catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: logger)
+        }
     }
 
     /// `afa reprocess`: straight on the catalog, so it works whether or not a server runs.
@@ -93,7 +113,7 @@ public enum Runtime {
     ) async throws -> Int {
         let configuration = try AppConfiguration(environment: environment)
         return try await withCatalog(configuration, logger: logger) { catalog, _ in
-            let (_, pipeline, _) = try processing(configuration, catalog: catalog, logger: logger)
+            let pipeline = try ProcessingSetup(configuration, catalog: catalog, logger: logger).pipeline
             return try await Reprocessing(
                 catalog: catalog, pipeline: pipeline, maxAttempts: configuration.workers.retry.maxAttempts
             ).reprocess(stage: stage, filter: filter, actor: "cli:reprocess")

@@ -8,6 +8,7 @@ import Jobs
 import Logging
 import NIOCore
 import Processing
+import Runtime
 import Storage
 
 /// A live server (real HTTP on loopback) over a fresh database and blob folder, with an admin
@@ -18,13 +19,12 @@ struct TestApp: Sendable {
     let storageRoot: URL
     let adminKey: String
 
-    /// The application is the one `afa serve` runs (`buildApplication`), on a free port.
+    /// The application is the one `afa serve` runs, composed by the same `Runtime` functions,
+    /// on a free port; `pipeline` replaces the standard stage graph.
     static func run(
         workers: Int = 2, maximumUploadBytes: Int = 64 << 20,
         configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
-        pipeline makePipeline: @Sendable (any BlobStore, AppConfiguration) -> Pipeline = {
-            Pipeline.standard(store: $0, compute: TestCluster.compute, maximumJSONBytes: $1.maximumJSONBytes)
-        },
+        pipeline makePipeline: (@Sendable (any BlobStore, ComputePool) -> Pipeline)? = nil,
         _ body: @Sendable (TestClientProtocol, TestApp) async throws -> Void
     ) async throws {
         try await withCatalog { catalog, database in
@@ -36,14 +36,12 @@ struct TestApp: Sendable {
             configuration.workers.concurrency = workers
             configuration.workers.pollInterval = .milliseconds(200)
             configure(&configuration)
-            let store = try FileSystemStore(root: storageRoot.path)
-            let pipeline = makePipeline(store, configuration)
-            let dependencies = AppDependencies(
-                catalog: catalog, store: store, pipeline: pipeline, metrics: MetricsRegistry(),
-                configuration: configuration)
-            let pool = WorkerPool(
-                catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: TestCluster.logger)
-            let app = buildApplication(dependencies, services: workers > 0 ? [pool] : [], logger: TestCluster.logger)
+            let processing = try Runtime.ProcessingSetup(
+                configuration, catalog: catalog, logger: TestCluster.logger, compute: TestCluster.compute,
+                pipeline: makePipeline)
+            let app = Runtime.application(
+                configuration, catalog: catalog, processing: processing, metrics: MetricsRegistry(),
+                logger: TestCluster.logger)
             let adminKey = try await catalog.apiKeys.create(role: .admin, owner: "admin").key
             let testApp = TestApp(catalog: catalog, database: database, storageRoot: storageRoot, adminKey: adminKey)
             try await app.test(.live) { client in try await body(client, testApp) }

@@ -5,9 +5,7 @@ import Catalog
 import Foundation
 import Jobs
 import Logging
-import Processing
 import Runtime
-import Storage
 import Synchronization
 
 // `/healthz` latency of the real HTTP application while CLIP keeps every compute thread busy,
@@ -68,13 +66,13 @@ let image = try RGBImage(
 let compute = ComputePool(threads: configuration.computeThreads)
 
 try await Runtime.withCatalog(configuration, logger: logger) { catalog, _ in
-    let store = try FileSystemStore(root: configuration.storagePath.path)
-    let dependencies = AppDependencies(
-        catalog: catalog, store: store,
-        pipeline: Pipeline.standard(store: store, compute: compute, maximumJSONBytes: configuration.maximumJSONBytes),
-        metrics: MetricsRegistry(), configuration: configuration)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let app = buildApplication(dependencies, services: [], logger: logger) { continuation.yield($0) }
+    // The application `afa serve` runs, composed the same way (no workers: WORKER_THREADS=0).
+    let app = Runtime.application(
+        configuration, catalog: catalog,
+        processing: try Runtime.ProcessingSetup(configuration, catalog: catalog, logger: logger, compute: compute),
+        metrics: MetricsRegistry(), logger: logger
+    ) { continuation.yield($0) }
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await app.runService() }
         var iterator = ports.makeAsyncIterator()
