@@ -26,8 +26,10 @@ struct JobRunner: Sendable {
             record(job, outcome: "done", since: started)
             logger.debug("job done")
         } catch is CancellationError {
-            // Shutting down hard: give the job back untouched for another worker.
-            try? await catalog.jobs.release(job)
+            // Shutting down hard: give the job back untouched for another worker. In a task of
+            // its own, since this one is cancelled and the pool would refuse it a connection.
+            let jobs = catalog.jobs
+            await Task { try? await jobs.release(job) }.value
             logger.info("released job on shutdown")
         } catch let error as LeaseLost {
             record(job, outcome: "lease_lost", since: started)

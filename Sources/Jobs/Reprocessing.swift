@@ -25,14 +25,10 @@ public struct Reprocessing: Sendable {
         guard let stage = pipeline.stage(named: name) else {
             throw UnknownStage(name: name, known: pipeline.stages.map(\.name))
         }
-        var count = try await catalog.jobs.reprocess(stage.reference, filter: filter, actor: actor)
-        let kinds = AssetKind.allCases.filter { stage.skipReason(for: $0) == nil }
-        while true {
-            let added = try await catalog.jobs.enqueueMissing(
-                stage.reference, requires: stage.requires, kinds: kinds, maxAttempts: maxAttempts, limit: 500,
-                filter: filter)
-            count += added
-            if added < 500 { return count }
-        }
+        let jobs = catalog.jobs
+        let requeued = try await jobs.inBatches { try await jobs.reprocess(stage.reference, filter: filter, limit: $0) }
+        let added = try await jobs.addMissing(stage, filter: filter, maxAttempts: maxAttempts)
+        try await jobs.recordReprocess(stage.reference, filter: filter, queued: requeued + added, actor: actor)
+        return requeued + added
     }
 }

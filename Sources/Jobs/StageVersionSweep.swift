@@ -1,56 +1,36 @@
 import Catalog
 import Logging
 
-/// Brings the catalog in line with this build's graph, in the background and in small batches
-/// so it never holds many rows locked: a stage whose version changed runs again for the assets
-/// holding an older result (which stays readable until replaced), a stage new to the graph runs
-/// for the assets that already passed its requirements, and each periodic task has a run
-/// waiting. Every process may run it at once: each step is idempotent.
+/// Brings the queue in line with this build's graph, in the background and in batches so it
+/// never holds many rows locked: a stage whose version changed runs again for the assets holding
+/// an older result (which stays readable until replaced), and a stage new to the graph gets a row
+/// for the assets that already passed its requirements (queued, or skipped where it does not
+/// apply). Stages are visited in graph order. Every process may run it at once: each step is
+/// idempotent.
 struct StageVersionSweep {
     let catalog: CatalogDatabase
     let pipeline: Pipeline
     let configuration: WorkerConfiguration
     let logger: Logger
-    static let batch = 500
 
     func run(until stopped: @Sendable () -> Bool) async {
+        let jobs = catalog.jobs
         do {
-            for task in pipeline.tasks {
-                guard let schedule = task.schedule else { continue }
-                try await catalog.jobs.ensureScheduled(
-                    TaskRequest(
-                        kind: task.kind, key: schedule.key, timing: .after(schedule.period),
-                        maxAttempts: configuration.retry.maxAttempts))
-            }
             for stage in pipeline.stages where !stopped() {
-                let requeued = try await repeatUntilDone(stopped) {
-                    try await catalog.jobs.requeueOutdated(stage.reference, limit: Self.batch)
+                let rerun = try await jobs.inBatches(until: stopped) {
+                    try await jobs.requeueOutdated(stage.reference, requires: stage.requires, limit: $0)
                 }
-                let kinds = AssetKind.allCases.filter { stage.skipReason(for: $0) == nil }
-                let added = try await repeatUntilDone(stopped) {
-                    try await catalog.jobs.enqueueMissing(
-                        stage.reference, requires: stage.requires, kinds: kinds,
-                        maxAttempts: configuration.retry.maxAttempts, limit: Self.batch)
-                }
-                if requeued + added > 0 {
+                let added = try await jobs.addMissing(
+                    stage, maxAttempts: configuration.retry.maxAttempts, until: stopped)
+                if rerun + added > 0 {
                     logger.notice(
                         "stage brought up to date",
-                        metadata: ["stage": "\(stage.reference)", "rerun": "\(requeued)", "new": "\(added)"])
+                        metadata: ["stage": "\(stage.reference)", "rerun": "\(rerun)", "new": "\(added)"])
                 }
             }
         } catch {
             // The next start tries again; nothing is half done, each batch committed whole.
             logger.warning("could not bring stage versions up to date: \(error)")
         }
-    }
-
-    private func repeatUntilDone(_ stopped: @Sendable () -> Bool, _ step: () async throws -> Int) async throws -> Int {
-        var total = 0
-        while !stopped() && !Task.isCancelled {
-            let count = try await step()
-            total += count
-            if count < Self.batch { break }
-        }
-        return total
     }
 }

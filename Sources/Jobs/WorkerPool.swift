@@ -10,8 +10,9 @@ import Synchronization
 /// claiming only that class's stages and tasks from the shared queue. Any number of pools, in
 /// any number of processes, can share one database: claims never hand a job to two workers.
 ///
-/// At start it schedules the periodic tasks and, in the background, re-runs stages whose
-/// version changed and enqueues stages new to the graph (`StageVersionSweep`).
+/// At start, in the background, it re-runs stages whose version changed and enqueues stages new
+/// to the graph (`StageVersionSweep`); periodically it buries the jobs of lost workers and keeps
+/// a run of every periodic task waiting.
 ///
 /// On graceful shutdown no new job is claimed and jobs in flight finish; if they are cancelled
 /// instead, they are released back to the queue.
@@ -85,13 +86,21 @@ public struct WorkerPool: Service {
         }
     }
 
-    /// A job whose worker died on its last attempt is never claimed again; declare it dead.
+    /// A job whose worker died on its last attempt is never claimed again: declare it dead. And
+    /// every periodic task has a run waiting, even after one of its runs died.
     private func buryJobsOfLostWorkers() async {
         while !stopping.isSet && !Task.isCancelled {
             do {
                 let buried = try await catalog.jobs.buryExpiredLastAttempts()
                 if buried > 0 {
                     logger.warning("jobs lost their worker on their last attempt", metadata: ["count": "\(buried)"])
+                }
+                for task in pipeline.tasks where configuration.onlyStages?.contains(task.kind) ?? true {
+                    guard let schedule = task.schedule else { continue }
+                    try await catalog.jobs.ensureScheduled(
+                        TaskRequest(
+                            kind: task.kind, key: schedule.key, timing: .after(schedule.period),
+                            maxAttempts: configuration.retry.maxAttempts))
                 }
             } catch {
                 logger.debug("could not look for abandoned jobs: \(error)")

@@ -28,18 +28,31 @@ public struct VerifyStage: ProcessingStage {
         guard let key = BlobKey(asset.storageKey) else {
             throw UnprocessableContent("storage key '\(asset.storageKey)' is not valid")
         }
-        var hasher = SHA256()
+        let hasher = RunningHash()
+        // Hashing a large video is CPU work: it goes to the compute pool a MiB at a time. What is
+        // left at the end (under a MiB, a small document whole) is hashed here, where a thread
+        // hop would cost more than the hashing.
+        var pending: [ByteBuffer] = []
+        var pendingBytes = 0
         var prefix: [UInt8] = []
         var json = ByteBuffer()
         let keepWhole = asset.kind == .json && asset.size <= maximumJSONBytes
         for try await chunk in try await store.read(key, range: nil) {
-            chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+            pending.append(chunk)
+            pendingBytes += chunk.readableBytes
+            if pendingBytes >= Self.hashBatchBytes {
+                let batch = pending
+                try await compute.run { hasher.update(batch) }
+                pending.removeAll(keepingCapacity: true)
+                pendingBytes = 0
+            }
             if prefix.count < StagingWriter.prefixLength {
                 prefix.append(contentsOf: chunk.readableBytesView.prefix(StagingWriter.prefixLength - prefix.count))
             }
             if keepWhole { json.writeImmutableBuffer(chunk) }
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        hasher.update(pending)
+        let digest = hasher.finalize()
         guard digest == asset.sha256 else {
             throw UnprocessableContent("stored bytes hash to \(digest), expected \(asset.sha256): the blob is corrupt")
         }
@@ -70,6 +83,8 @@ public struct VerifyStage: ProcessingStage {
         return StageOutput(metadata: .object(metadata), detail: ["sha256": .string(digest)])
     }
 
+    static let hashBatchBytes = 1 << 20
+
     /// The same scanner, with the same limits, that accepted the document at ingest: what was
     /// accepted is described here, whatever its numbers (`1e400` is not a Double, and need not
     /// be one), and a failure is a fact about the content, never retried.
@@ -90,4 +105,17 @@ public struct VerifyStage: ProcessingStage {
             return ["type": "scalar", "bytes": bytes]
         }
     }
+}
+
+/// SHA-256 over chunks handed, a batch at a time, to whichever thread hashes them. Only one
+/// thread touches it at a time: the stage awaits each batch before it reads the next, so the
+/// hand-overs are ordered by those awaits, which is what `@unchecked` rests on.
+final class RunningHash: @unchecked Sendable {
+    private var hasher = SHA256()
+
+    func update(_ chunks: [ByteBuffer]) {
+        for chunk in chunks { chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) } }
+    }
+
+    func finalize() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
 }

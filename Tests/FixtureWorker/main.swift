@@ -60,6 +60,7 @@ func pipeline(_ name: String, catalog: CatalogDatabase, work: Duration) async th
     case "noop":
         return Pipeline(stages: [FixtureStage(name: "noop", work: work)])
     case "tasks":
+        // Made by the test before two workers start; here for a worker run by hand.
         try await catalog.client.query(
             """
             CREATE TABLE IF NOT EXISTS fixture_task_runs (

@@ -55,8 +55,14 @@ import Testing
 
     @Test func twoWorkerProcessesNeverRunTheSameTaskAtOnce() async throws {
         try await withCatalog { catalog, database in
+            // The fixture's log table, made here: two workers creating it at once would race.
+            try await catalog.client.query(
+                """
+                CREATE TABLE fixture_task_runs (
+                    id serial PRIMARY KEY, key text NOT NULL, worker text NOT NULL,
+                    started_at timestamptz NOT NULL DEFAULT clock_timestamp(), ended_at timestamptz)
+                """, logger: TestCluster.logger)
             let workers = try (1...2).map { try Self.worker("tasks", database, stageMS: 150, name: "tasks-\($0)") }
-            // The fixture creates its log table when it starts.
             try await eventually("both workers to start") { workers.allSatisfy { $0.output.contains("ready") } }
             let runs: PostgresQuery = "SELECT count(*)::int FROM fixture_task_runs"
             for round in 1...6 {
@@ -70,7 +76,7 @@ import Testing
                 try await count(
                     catalog, "SELECT count(*)::int FROM jobs WHERE task_key = 'exclusive:one'") == 0
             }
-            for worker in workers { #expect(try await worker.stop() == 0) }
+            for worker in workers { #expect(try await worker.stop() == 0, "\(worker.output)") }
             let overlapping = try await count(
                 catalog,
                 """

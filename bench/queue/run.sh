@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-sql() { "$PG/psql" "$DATABASE_URL" -qAtX -c "$1"; }
+sql() { PGOPTIONS="-c client_min_messages=warning" "$PG/psql" "$DATABASE_URL" -qAtX -c "$1"; }
 wait_for() { for _ in $(seq 1 1200); do eval "$1" && return 0; sleep 0.05; done; echo "timed out: $1"; return 1; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
@@ -39,7 +39,7 @@ export DATABASE_URL
 # One run: WORKERS workers in each of PROCESSES fixture processes drain JOBS queued no-op jobs.
 drain() {
     local processes=$1 workers=$2 pids=()
-    sql "TRUNCATE jobs, lineage, ingest_request_items, ingest_requests, assets"
+    sql "TRUNCATE jobs, lineage, ingest_request_items, ingest_requests, assets CASCADE"
     for p in $(seq 1 "$processes"); do
         WORKER_THREADS=$workers JOB_POLL_MS=50 "$BIN/afa-fixture-worker" noop 2>"$WORK/worker$p.log" &
         pids+=($!)
@@ -66,7 +66,7 @@ for setting in "1 1" "1 4" "1 16" "2 4"; do
     for run in $(seq 1 "$RUNS"); do drain "$1" "$2"; done >"$WORK/drain-$1-$2"
     echo "$1 process(es) × $2 workers: $(median <"$WORK/drain-$1-$2") jobs/s  (runs: $(tr '\n' ' ' <"$WORK/drain-$1-$2"))"
 done
-sql "TRUNCATE jobs, lineage, ingest_request_items, ingest_requests, assets"
+sql "TRUNCATE jobs, lineage, ingest_request_items, ingest_requests, assets CASCADE"
 
 echo "== the disk's limit: pgbench, one small jsonb insert per transaction, 32 clients, 10 s =="
 mkdir -p "$WORK/pgbench" && chown afa-postgres "$WORK/pgbench"

@@ -15,6 +15,8 @@ public struct EmbeddedPostgres: Sendable {
 
     public static let superuser = "postgres"
     public static let databaseName = "afa"
+    /// Room for an API node and several workers on one machine, each with a pool of up to 20.
+    static let maximumConnections = 300
 
     let installation: PostgresInstallation
     let dataRoot: URL
@@ -39,7 +41,8 @@ public struct EmbeddedPostgres: Sendable {
             }
             try await initializeIfNeeded(layout)
             let port = try FreePort.find()
-            let options = "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+            let options =
+                "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=\(Self.maximumConnections)"
             let log = layout.dataDirectory.appending(path: "server.log").path
             let output = try await runner.run(
                 [

@@ -12,6 +12,8 @@ extension Migration {
             "ALTER TABLE jobs ADD CONSTRAINT jobs_subject CHECK ((asset_id IS NULL) <> (task_key IS NULL))",
             // The stage version whose result the row holds (or will hold, while queued).
             "ALTER TABLE jobs ADD COLUMN version text NOT NULL DEFAULT ''",
+            // The foundation's one stage, verify, was at version 1: its results are current.
+            "UPDATE jobs SET version = '1' WHERE stage = 'verify'",
             "ALTER TABLE jobs ADD COLUMN skip_reason text",
             "ALTER TABLE jobs DROP CONSTRAINT jobs_state_check",
             """

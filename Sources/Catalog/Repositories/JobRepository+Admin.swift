@@ -33,33 +33,37 @@ extension JobRepository {
     /// Puts a dead or failed job back in the queue with fresh attempts; false if it is not one.
     public func retry(jobID: Int64, actor: String) async throws -> Bool {
         try await client.transaction(logger: logger) { connection in
+            // The subject's lock before any row lock, in the order every completion takes them.
+            let subjects = try await connection.query(
+                "SELECT asset_id, task_key, stage FROM jobs WHERE id = \(jobID)", logger: logger)
+            var found: (subject: LineageSubject, stage: String)?
+            for try await (assetID, taskKey, stage) in subjects.decode((UUID?, String?, String).self) {
+                found = (assetID.map { .asset($0) } ?? .other(.task, key: taskKey ?? ""), stage)
+            }
+            guard let (subject, stage) = found else { return false }
+            try await LineageLog.lock(subject, on: connection, logger: logger)
             let rows = try await connection.query(
                 """
                 UPDATE jobs SET state = 'queued', attempts = 0, run_after = now(), updated_at = now()
                 WHERE id = \(jobID) AND state IN ('dead', 'failed')
                   -- A task whose key already waits again is not put back beside it.
                   AND NOT EXISTS (SELECT 1 FROM jobs waiting WHERE waiting.task_key = jobs.task_key AND waiting.state = 'queued')
-                RETURNING asset_id, task_key, stage
+                RETURNING id
                 """, logger: logger)
-            for try await (assetID, taskKey, stage) in rows.decode((UUID?, String?, String).self) {
-                let subject: LineageSubject
-                if let assetID {
-                    subject = .asset(assetID)
-                    try await connection.query(
-                        "UPDATE assets SET status = 'processing', updated_at = now() WHERE id = \(assetID)",
-                        logger: logger)
-                } else {
-                    subject = .other(.task, key: taskKey ?? "")
-                }
-                let prefix = assetID == nil ? "task" : "stage"
-                try await LineageLog.append(
-                    NewLineageEvent(
-                        actor: actor, action: "\(prefix).\(stage).retried", detail: ["job_id": .number(Double(jobID))]),
-                    to: subject, on: connection, logger: logger)
-                try await Self.notifyWorkers(on: connection, logger: logger)
-                return true
+            var retried = false
+            for try await _ in rows { retried = true }
+            guard retried else { return false }
+            if case .asset(let assetID) = subject {
+                try await connection.query(
+                    "UPDATE assets SET status = 'processing', updated_at = now() WHERE id = \(assetID)", logger: logger)
             }
-            return false
+            let prefix = if case .asset = subject { "stage" } else { "task" }
+            try await LineageLog.append(
+                NewLineageEvent(
+                    actor: actor, action: "\(prefix).\(stage).retried", detail: ["job_id": .number(Double(jobID))]),
+                to: subject, on: connection, logger: logger, lockHeld: true)
+            try await Self.notifyWorkers(on: connection, logger: logger)
+            return true
         }
     }
 }

@@ -114,6 +114,7 @@ extension JobRepository {
         let state: JobState = final ? (retryable ? .dead : .failed) : .queued
         try await client.transaction(logger: logger) { connection in
             guard final else {
+                if try await Self.supersede(job, on: connection, logger: logger) { return }
                 try await Self.releaseLease(of: job, to: state, error: reason, on: connection, logger: logger)
                 try await connection.query(
                     "UPDATE jobs SET run_after = now() + \(backoff.seconds) * interval '1 second' WHERE id = \(job.id)",

@@ -24,6 +24,14 @@ public struct TaskRequest: Sendable {
     public let timing: Timing
     public let maxAttempts: Int
 
+    /// How long after the request the task is due.
+    var delay: Duration {
+        switch timing {
+        case .now: return .zero
+        case .debounced(let delay), .after(let delay): return delay
+        }
+    }
+
     public init(kind: String, key: String, payload: JSONValue = [:], timing: Timing = .now, maxAttempts: Int = 5) {
         self.kind = kind
         self.key = key
@@ -40,13 +48,11 @@ extension JobRepository {
     /// created the task.
     @discardableResult
     public func enqueue(_ task: TaskRequest, actor: String) async throws -> Bool {
-        let (delay, debounce): (Duration, Bool) =
-            switch task.timing {
-            case .now: (.zero, false)
-            case .debounced(let delay): (delay, true)
-            case .after(let delay): (delay, false)
-            }
+        let delay = task.delay
+        let debounce = if case .debounced = task.timing { true } else { false }
         return try await client.transaction(logger: logger) { connection in
+            // The key's lock before its row, in the order a completing run of it takes them.
+            try await LineageLog.lock(.other(.task, key: task.key), on: connection, logger: logger)
             let rows = try await connection.query(
                 """
                 INSERT INTO jobs (task_key, stage, payload, state, run_after, max_attempts)
@@ -63,7 +69,7 @@ extension JobRepository {
             if created {
                 try await LineageLog.append(
                     NewLineageEvent(actor: actor, action: "task.\(task.kind).queued", detail: task.payload),
-                    to: .other(.task, key: task.key), on: connection, logger: logger)
+                    to: .other(.task, key: task.key), on: connection, logger: logger, lockHeld: true)
             }
             if delay == .zero { try await Self.notifyWorkers(on: connection, logger: logger) }
             return created
@@ -92,16 +98,11 @@ extension JobRepository {
                 NewLineageEvent(actor: actor, action: "task.\(job.stage).done", detail: detail),
                 to: .other(.task, key: key), on: connection, logger: logger, lockHeld: true)
             if let next {
-                let delay: Duration =
-                    switch next.timing {
-                    case .now: .zero
-                    case .debounced(let delay), .after(let delay): delay
-                    }
                 try await connection.query(
                     """
                     INSERT INTO jobs (task_key, stage, payload, state, run_after, max_attempts)
                     VALUES (\(next.key), \(next.kind), \(next.payload.jsonText)::jsonb, 'queued',
-                            now() + \(delay.seconds) * interval '1 second', \(next.maxAttempts))
+                            now() + \(next.delay.seconds) * interval '1 second', \(next.maxAttempts))
                     ON CONFLICT (task_key) WHERE state = 'queued' DO NOTHING
                     """, logger: logger)
             }
@@ -112,16 +113,11 @@ extension JobRepository {
     /// existing one. True when it had to be created.
     @discardableResult
     public func ensureScheduled(_ task: TaskRequest) async throws -> Bool {
-        let delay: Duration =
-            switch task.timing {
-            case .now: .zero
-            case .debounced(let delay), .after(let delay): delay
-            }
         let rows = try await client.query(
             """
             INSERT INTO jobs (task_key, stage, payload, state, run_after, max_attempts)
             SELECT \(task.key), \(task.kind), \(task.payload.jsonText)::jsonb, 'queued',
-                   now() + \(delay.seconds) * interval '1 second', \(task.maxAttempts)
+                   now() + \(task.delay.seconds) * interval '1 second', \(task.maxAttempts)
             WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE task_key = \(task.key) AND state IN ('queued', 'processing'))
             ON CONFLICT (task_key) WHERE state = 'queued' DO NOTHING
             RETURNING id

@@ -109,12 +109,31 @@ public struct JobRepository: Sendable {
 
     /// Gives a job back untouched (graceful shutdown): the attempt does not count.
     public func release(_ job: ClaimedJob) async throws {
-        try await client.query(
+        try await client.transaction(logger: logger) { connection in
+            if try await Self.supersede(job, on: connection, logger: logger) { return }
+            try await connection.query(
+                """
+                UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), lease_token = NULL,
+                    lease_until = NULL, leased_by = NULL, updated_at = now()
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
+                """, logger: logger)
+        }
+    }
+
+    /// A running task that must wait again, while a newer request for its key already waits,
+    /// gives way to that one (which carries the latest payload): one waiting row per key.
+    /// True when the job's row was removed; always false for an asset's stage.
+    static func supersede(_ job: ClaimedJob, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        guard case .task = job.subject else { return false }
+        let rows = try await connection.query(
             """
-            UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), lease_token = NULL,
-                lease_until = NULL, leased_by = NULL, updated_at = now()
+            DELETE FROM jobs
             WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
+              AND EXISTS (SELECT 1 FROM jobs waiting WHERE waiting.task_key = jobs.task_key AND waiting.state = 'queued')
+            RETURNING id
             """, logger: logger)
+        for try await _ in rows { return true }
+        return false
     }
 
     /// Ends the lease of `job` in state `state`; throws `LeaseLost` when the lease was lost.
