@@ -21,7 +21,7 @@ export AFA_DATA="$WORK/data" LOG_LEVEL=warning
 PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-    [[ -d "$WORK/pgbench" ]] && runuser -u afa-postgres -- "$PG/pg_ctl" -D "$WORK/pgbench" -m immediate stop >/dev/null 2>&1
+    [[ -d "$WORK/pgbench" ]] && { runuser -u afa-postgres -- "$PG/pg_ctl" -D "$WORK/pgbench" -m immediate stop >/dev/null 2>&1 || true; }
     "$BIN/afa" db stop >/dev/null 2>&1 || true
     rm -rf "$WORK"
 }
