@@ -17,21 +17,26 @@ extension JobRepository {
             preconditionFailure("complete(_:version:…) is for asset stages; tasks use completeTask")
         }
         try await client.transaction(logger: logger) { connection in
-            // The lease check, the metadata and the asset's lock in one round trip.
+            // The asset's lock, the lease check and the metadata in one round trip. The lock comes
+            // first (the job's update waits for it), as in every other transaction that touches an
+            // asset's rows and chain: a failure or an admin retry on a sibling stage cannot deadlock
+            // with this completion.
             let rows = try await connection.query(
                 """
-                WITH job AS (
+                WITH locked AS (
+                    SELECT pg_advisory_xact_lock(hashtextextended(\(LineageLog.lockName(assetID)), 0)),
+                           \(unescaped: Self.asynchronousCommit)
+                ), job AS (
                     UPDATE jobs SET state = 'done', version = \(version), lease_token = NULL, lease_until = NULL,
                         last_error = NULL, updated_at = now()
                     WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
+                      AND EXISTS (SELECT 1 FROM locked)
                     RETURNING asset_id
                 ), asset AS (
                     UPDATE assets SET metadata = metadata || \(output.metadata.jsonText)::jsonb, updated_at = now()
                     WHERE id = (SELECT asset_id FROM job)
                 )
-                SELECT pg_advisory_xact_lock(hashtextextended(\(LineageLog.lockName(assetID)), 0)),
-                       \(unescaped: Self.asynchronousCommit)
-                FROM job
+                SELECT 1 FROM job
                 """, logger: logger)
             var leaseHeld = false
             for try await _ in rows { leaseHeld = true }
