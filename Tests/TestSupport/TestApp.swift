@@ -7,7 +7,6 @@ import Ingest
 import Jobs
 import Logging
 import NIOCore
-import Processing
 import Runtime
 import Storage
 

@@ -74,6 +74,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
         if case .object(let object) = self { return object[key] }
         return nil
     }
+
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

@@ -152,10 +152,3 @@ extension ClaimedJob {
         }
     }
 }
-
-extension JSONValue {
-    public var objectValue: [String: JSONValue]? {
-        if case .object(let object) = self { return object }
-        return nil
-    }
-}
