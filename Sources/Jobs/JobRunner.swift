@@ -65,11 +65,7 @@ struct JobRunner: Sendable {
             throw UnprocessableContent("no task kind '\(job.stage)' in this build of afa")
         }
         let detail = try await withLeaseHeartbeat(job) { try await handler.run(key: key, payload: payload) }
-        let next = handler.schedule.map {
-            TaskRequest(
-                kind: handler.kind, key: $0.key, timing: .after($0.period), maxAttempts: configuration.retry.maxAttempts
-            )
-        }
+        let next = handler.nextRun(maxAttempts: configuration.retry.maxAttempts)
         try await catalog.jobs.completeTask(job, detail: detail, actor: "worker:\(worker)", next: next)
     }
 

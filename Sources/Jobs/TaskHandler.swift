@@ -19,6 +19,13 @@ extension TaskHandler {
     public var schedule: PeriodicSchedule? { nil }
 }
 
+extension TaskHandler {
+    /// The next run of a periodic task, due one period from now; nil for a task that is not.
+    func nextRun(maxAttempts: Int) -> TaskRequest? {
+        schedule.map { TaskRequest(kind: kind, key: $0.key, timing: .after($0.period), maxAttempts: maxAttempts) }
+    }
+}
+
 public struct PeriodicSchedule: Sendable, Equatable {
     public let key: String
     public let period: Duration

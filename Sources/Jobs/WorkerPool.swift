@@ -96,11 +96,8 @@ public struct WorkerPool: Service {
                     logger.warning("jobs lost their worker on their last attempt", metadata: ["count": "\(buried)"])
                 }
                 for task in pipeline.tasks where configuration.onlyStages?.contains(task.kind) ?? true {
-                    guard let schedule = task.schedule else { continue }
-                    try await catalog.jobs.ensureScheduled(
-                        TaskRequest(
-                            kind: task.kind, key: schedule.key, timing: .after(schedule.period),
-                            maxAttempts: configuration.retry.maxAttempts))
+                    guard let next = task.nextRun(maxAttempts: configuration.retry.maxAttempts) else { continue }
+                    try await catalog.jobs.ensureScheduled(next)
                 }
             } catch {
                 logger.debug("could not look for abandoned jobs: \(error)")
