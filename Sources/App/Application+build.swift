@@ -41,7 +41,8 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
         service: IngestService(
             catalog: dependencies.catalog, store: dependencies.store,
             firstStage: dependencies.pipeline.root.reference,
-            maxAttempts: configuration.workers.retry.maxAttempts, logger: logger),
+            maxAttempts: configuration.workers.retry.maxAttempts,
+            inlineDocumentBytes: configuration.inlineDocumentBytes, logger: logger),
         catalog: dependencies.catalog, store: dependencies.store,
         limits: .init(
             maximumBodyBytes: configuration.maximumUploadBytes, maximumJSONBytes: configuration.maximumJSONBytes,

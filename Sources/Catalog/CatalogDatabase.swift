@@ -14,6 +14,7 @@ public struct CatalogDatabase: Sendable {
 
     public var assets: AssetRepository { AssetRepository(client: client, logger: logger) }
     public var ingests: IngestRepository { IngestRepository(client: client, logger: logger) }
+    public var inlineBlobs: InlineBlobRepository { InlineBlobRepository(client: client, logger: logger) }
     public var jobs: JobRepository { JobRepository(client: client, logger: logger) }
     public var lineage: LineageLog { LineageLog(client: client, logger: logger) }
     public var apiKeys: APIKeyRepository { APIKeyRepository(client: client, logger: logger) }

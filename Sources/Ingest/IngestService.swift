@@ -1,4 +1,5 @@
 import Catalog
+import Crypto
 import Foundation
 import Logging
 import Media
@@ -15,15 +16,20 @@ public struct IngestService: Sendable {
     /// Where every new asset's processing starts: the root of the stage graph.
     let firstStage: StageReference
     let maxAttempts: Int
+    /// Documents up to this size are kept in the catalog, written by the ingest's own statement
+    /// (no file, no file-system flush); larger ones go to the blob store. 0 keeps none inline.
+    let inlineDocumentBytes: Int
     let logger: Logger
 
     public init(
-        catalog: CatalogDatabase, store: any BlobStore, firstStage: StageReference, maxAttempts: Int, logger: Logger
+        catalog: CatalogDatabase, store: any BlobStore, firstStage: StageReference, maxAttempts: Int,
+        inlineDocumentBytes: Int, logger: Logger
     ) {
         self.catalog = catalog
         self.store = store
         self.firstStage = firstStage
         self.maxAttempts = maxAttempts
+        self.inlineDocumentBytes = inlineDocumentBytes
         self.logger = logger
     }
 
@@ -55,6 +61,12 @@ public struct IngestService: Sendable {
             for item in batch.items {
                 if case .document(let bytes, _) = item, let known = stagedDocuments[bytes] {
                     assets.append(known)
+                    continue
+                }
+                if case .document(let bytes, _) = item, bytes.readableBytes <= inlineDocumentBytes {
+                    let asset = Self.inlineDocument(bytes, comments: batch.comments)
+                    assets.append(asset)
+                    stagedDocuments[bytes] = asset
                     continue
                 }
                 let (blob, asset) = try await prepare(item, comments: batch.comments)
@@ -118,6 +130,16 @@ public struct IngestService: Sendable {
             kind: kind, sha256: blob.sha256, size: blob.size, mediaType: mediaType,
             originalFilename: filename.map(Self.displayName), storageKey: BlobKey.raw(sha256: blob.sha256).rawValue,
             comments: comments, metadata: [:])
+    }
+
+    /// A small document goes to the catalog with its asset row: hashed here, where it already is
+    /// (a few microseconds; a hop to another thread would cost more).
+    private static func inlineDocument(_ bytes: ByteBuffer, comments: String?) -> NewAsset {
+        let sha256 = bytes.withUnsafeReadableBytes { SHA256.hash(data: $0).hexString }
+        return NewAsset(
+            kind: .json, sha256: sha256, size: Int64(bytes.readableBytes), mediaType: "application/json",
+            originalFilename: nil, storageKey: BlobKey.inline(sha256: sha256).rawValue, comments: comments,
+            metadata: [:], inlineContent: bytes)
     }
 
     /// A filename as an error message quotes it: a short excerpt.

@@ -117,5 +117,5 @@ final class RunningHash: @unchecked Sendable {
         for chunk in chunks { chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) } }
     }
 
-    func finalize() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+    func finalize() -> String { hasher.finalize().hexString }
 }

@@ -97,7 +97,8 @@ public enum Runtime {
             _ configuration: AppConfiguration, catalog: CatalogDatabase, logger: Logger, compute: ComputePool? = nil,
             pipeline makePipeline: ((any BlobStore, ComputePool) -> Pipeline)? = nil
         ) throws {
-            store = try FileSystemStore(root: configuration.storagePath.path)
+            store = InlineAwareStore(
+                base: try FileSystemStore(root: configuration.storagePath.path), catalog: catalog)
             let compute = compute ?? ComputePool(threads: configuration.computeThreads)
             pipeline =
                 makePipeline?(store, compute)
@@ -126,7 +127,8 @@ public enum Runtime {
     ) async throws
         -> BlobAudit.Report
     {
-        try await BlobAudit(catalog: catalog, store: try FileSystemStore(root: configuration.storagePath.path)).run()
+        let store = InlineAwareStore(base: try FileSystemStore(root: configuration.storagePath.path), catalog: catalog)
+        return try await BlobAudit(catalog: catalog, store: store).run()
     }
 
     /// A catalog without any admin key gets one, shown once and kept in `$AFA_DATA/admin.key` (0600).

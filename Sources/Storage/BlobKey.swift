@@ -19,5 +19,18 @@ public struct BlobKey: Sendable, Hashable, CustomStringConvertible {
         return BlobKey("raw/\(lower.prefix(2))/\(lower.dropFirst(2).prefix(2))/\(lower)")!
     }
 
+    /// Small documents kept in the catalog, in the ingest's own commit: `inline/abcd…`.
+    public static func inline(sha256 hex: String) -> BlobKey {
+        precondition(hex.count == 64 && hex.allSatisfy(\.isHexDigit), "not a SHA-256: \(hex)")
+        return BlobKey("inline/\(hex.lowercased())")!
+    }
+
+    /// The SHA-256 of an `inline/` key; nil for a key of the blob store.
+    public var inlineSHA256: String? {
+        guard rawValue.hasPrefix("inline/") else { return nil }
+        let hex = rawValue.dropFirst("inline/".count)
+        return hex.count == 64 && hex.allSatisfy(\.isHexDigit) ? String(hex) : nil
+    }
+
     public var description: String { rawValue }
 }

@@ -65,6 +65,8 @@ public enum BlobStoreError: Error, CustomStringConvertible {
     case rangeNotSatisfiable(BlobKey, size: Int64)
     /// The stored bytes changed since they were accepted.
     case digestMismatch(BlobKey, expected: String, actual: String)
+    /// `inline/` keys hold small documents that only the ingest writes, in its own commit.
+    case writtenByIngestOnly(BlobKey)
 
     public var description: String {
         switch self {
@@ -73,6 +75,7 @@ public enum BlobStoreError: Error, CustomStringConvertible {
         case .rangeNotSatisfiable(let key, let size): return "range outside blob \(key) of \(size) bytes"
         case .digestMismatch(let key, let expected, let actual):
             return "blob \(key) hashes to \(actual), expected \(expected): the stored bytes changed"
+        case .writtenByIngestOnly(let key): return "\(key) is written by the ingest only"
         }
     }
 }

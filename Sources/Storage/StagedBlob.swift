@@ -59,7 +59,7 @@ public final class StagingWriter {
 }
 
 extension SHA256Digest {
-    var hexString: String { lowercaseHex(self) }
+    public var hexString: String { lowercaseHex(self) }
 }
 
 /// Lowercase hex of bytes through a table: digests are formatted for every item of every

@@ -34,6 +34,22 @@ enum TestCluster {
     }
 }
 
+extension TestCluster {
+    /// Best effort, connections and all: what a test started (an `afa serve`) has stopped.
+    static func drop(_ database: TestDatabase) async {
+        guard
+            let connection = try? await PostgresConnection.connect(
+                configuration: .init(
+                    host: "127.0.0.1", port: database.port, username: EmbeddedPostgres.superuser, password: nil,
+                    database: "postgres", tls: .disable),
+                id: 1, logger: logger)
+        else { return }
+        _ = try? await connection.query(
+            PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \"\(database.name)\" WITH (FORCE)"), logger: logger)
+        try? await connection.close()
+    }
+}
+
 struct TestDatabase: Sendable {
     let name: String
     let port: Int
@@ -52,7 +68,7 @@ func withCatalog<T: Sendable>(
     let database = try await TestCluster.makeDatabase()
     let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: TestCluster.logger)
     let catalog = CatalogDatabase(client: client, logger: TestCluster.logger)
-    return try await withThrowingTaskGroup(of: T?.self) { group in
+    let result = try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
             await client.run()
             return nil
@@ -61,6 +77,10 @@ func withCatalog<T: Sendable>(
         try await catalog.migrator.migrate()
         return try await body(catalog, database)
     }
+    // A passing test's database goes (a failing one's stays, to be looked at): a thousand
+    // left behind made the cluster's start after a crash take minutes.
+    await TestCluster.drop(database)
+    return result
 }
 
 /// Polls `condition` until it holds or `timeout` passes; tests never sleep to synchronise.

@@ -17,6 +17,9 @@ public struct AppConfiguration: Sendable {
     public var computeThreads = ProcessInfo.processInfo.activeProcessorCount
     public var maximumUploadBytes = 8 << 30
     public var maximumJSONBytes = 64 << 20
+    /// Documents up to this size (`INLINE_DOCUMENT_BYTES`) are kept in the catalog, committed
+    /// with their asset row: one durable write each instead of a file and two flushes.
+    public var inlineDocumentBytes = 64 << 10
     /// Files and documents in one request: bounds the work (and the database rows) of one call.
     public var maximumItemsPerRequest = 10_000
     /// `comments` is copied onto every asset of the request, so it is kept short.
@@ -61,6 +64,7 @@ public struct AppConfiguration: Sendable {
         workers.retry.baseDelay = .milliseconds(try integer("JOB_RETRY_BASE_MS", default: 2000, range: 0...3_600_000))
         maximumUploadBytes = try integer("MAX_UPLOAD_BYTES", default: maximumUploadBytes, range: 1...(1 << 50))
         maximumJSONBytes = try integer("MAX_JSON_BYTES", default: maximumJSONBytes, range: 1...(1 << 32))
+        inlineDocumentBytes = try integer("INLINE_DOCUMENT_BYTES", default: inlineDocumentBytes, range: 0...(1 << 20))
         maximumItemsPerRequest = try integer(
             "MAX_ITEMS_PER_REQUEST", default: maximumItemsPerRequest, range: 1...1_000_000)
         maximumCommentBytes = try integer("MAX_COMMENT_BYTES", default: maximumCommentBytes, range: 0...(1 << 20))

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 public enum AssetKind: String, Sendable, Codable, CaseIterable {
     case image, video, json, other
@@ -35,10 +36,13 @@ public struct NewAsset: Sendable {
     public let storageKey: String
     public let comments: String?
     public let metadata: JSONValue
+    /// A small document's bytes, stored by the ingest's own statement (`storageKey` is then an
+    /// `inline/` key); nil for content already in the blob store.
+    public let inlineContent: ByteBuffer?
 
     public init(
         kind: AssetKind, sha256: String, size: Int64, mediaType: String, originalFilename: String?, storageKey: String,
-        comments: String?, metadata: JSONValue
+        comments: String?, metadata: JSONValue, inlineContent: ByteBuffer? = nil
     ) {
         self.kind = kind
         self.sha256 = sha256
@@ -48,5 +52,6 @@ public struct NewAsset: Sendable {
         self.storageKey = storageKey
         self.comments = comments
         self.metadata = metadata
+        self.inlineContent = inlineContent
     }
 }

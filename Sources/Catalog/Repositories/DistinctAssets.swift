@@ -31,6 +31,8 @@ struct DistinctAssets {
                 "storage_key": .string(asset.storageKey), "metadata": asset.metadata,
                 "comments": asset.comments.map(JSONValue.string) ?? .null, "copies": .number(Double(copies)),
                 "detail": detail,
+                "content": asset.inlineContent.map { .string(Data($0.readableBytesView).base64EncodedString()) }
+                    ?? .null,
             ]
         }
 

@@ -63,9 +63,9 @@ public struct IngestRepository: Sendable {
 
     /// Every new asset of the batch with everything that comes with it, in one statement: the
     /// rows, their first lineage events (each chain's start, so no lock is needed), their first
-    /// jobs, the request and its items, and a NOTIFY for the workers (PostgreSQL delivers one
-    /// per transaction). Assets the owner already has are left out of the result, having
-    /// written nothing.
+    /// jobs, the request and its items, small documents' bytes, and a NOTIFY for the workers
+    /// (PostgreSQL delivers one per transaction). Assets the owner already has are left out of
+    /// the result, having written nothing.
     private func insertNew(
         _ batch: DistinctAssets, _ request: RequestContext, on connection: PostgresConnection?
     ) async throws -> [String: UUID] {
@@ -73,7 +73,7 @@ public struct IngestRepository: Sendable {
             WITH input AS (
                 SELECT * FROM jsonb_to_recordset(\(batch.recordsetText(\.newAssetRecord))::jsonb) AS x(
                     ord int, id uuid, kind text, sha256 text, size bigint, media_type text, original_filename text,
-                    storage_key text, metadata jsonb, comments text, copies int, detail jsonb)
+                    storage_key text, metadata jsonb, comments text, copies int, detail jsonb, content text)
             ), inserted AS (
                 INSERT INTO assets (id, kind, owner, sha256, size, media_type, original_filename, storage_key,
                                     status, metadata, comments)
@@ -103,6 +103,11 @@ public struct IngestRepository: Sendable {
             ), item AS (
                 INSERT INTO ingest_request_items (request_id, position, asset_id, copies)
                 SELECT \(request.id), ord, id, copies FROM new
+            ), inline_content AS (
+                INSERT INTO inline_blobs (sha256, content)
+                SELECT decode(sha256, 'hex'), decode(content, 'base64') FROM new
+                WHERE content IS NOT NULL ORDER BY sha256
+                ON CONFLICT (sha256) DO NOTHING
             )
             SELECT new.sha256, new.id, pg_notify(\(JobRepository.channel), '')::text FROM new
             """

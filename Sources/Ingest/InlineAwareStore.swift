@@ -1,0 +1,75 @@
+import Catalog
+import NIOCore
+import Storage
+
+/// The blob store as every reader sees it: `inline/` keys are small documents the catalog keeps
+/// (written by the ingest's own statement), every other key is the underlying store's. Readers
+/// (downloads, `verify`, the blob audit) need not know where a blob lives.
+public struct InlineAwareStore: BlobStore {
+    public let base: any BlobStore
+    let inline: InlineBlobRepository
+
+    public init(base: any BlobStore, catalog: CatalogDatabase) {
+        self.base = base
+        self.inline = catalog.inlineBlobs
+    }
+
+    public func makeStagingWriter() async throws -> StagingWriter { try await base.makeStagingWriter() }
+    public func stage(_ bytes: ByteBuffer) async throws -> StagedBlob { try await base.stage(bytes) }
+    public func commitContent(_ staged: [StagedBlob]) async throws { try await base.commitContent(staged) }
+    public func discard(_ staged: StagedBlob) async { await base.discard(staged) }
+
+    public func commit(_ staged: StagedBlob, as key: BlobKey) async throws {
+        guard key.inlineSHA256 == nil else { throw BlobStoreError.writtenByIngestOnly(key) }
+        try await base.commit(staged, as: key)
+    }
+
+    /// One round trip for an inline document: the whole value is read, then cut to `range`.
+    public func read(_ key: BlobKey, range: Range<Int64>?) async throws -> BlobByteSequence {
+        guard let sha256 = key.inlineSHA256 else { return try await base.read(key, range: range) }
+        guard let content = try await inline.content(sha256: sha256) else { throw BlobStoreError.notFound(key) }
+        let size = Int64(content.readableBytes)
+        let wanted = range ?? 0..<size
+        guard wanted.lowerBound >= 0, wanted.upperBound <= size else {
+            throw BlobStoreError.rangeNotSatisfiable(key, size: size)
+        }
+        let slice = content.getSlice(at: content.readerIndex + Int(wanted.lowerBound), length: wanted.count)!
+        return BlobByteSequence(totalBytes: Int64(wanted.count)) { OneChunk(slice) }
+    }
+
+    public func size(of key: BlobKey) async throws -> Int64? {
+        guard let sha256 = key.inlineSHA256 else { return try await base.size(of: key) }
+        return try await inline.size(sha256: sha256)
+    }
+
+    /// An inline document moves out of the catalog into the store under `destination`.
+    public func move(_ key: BlobKey, to destination: BlobKey) async throws {
+        guard destination.inlineSHA256 == nil else { throw BlobStoreError.writtenByIngestOnly(destination) }
+        guard let sha256 = key.inlineSHA256 else { return try await base.move(key, to: destination) }
+        guard let content = try await inline.content(sha256: sha256) else { throw BlobStoreError.notFound(key) }
+        let staged = try await base.stage(content)
+        try await base.commit(staged, as: destination)
+        try await inline.delete(sha256: sha256)
+    }
+
+    public func delete(_ key: BlobKey) async throws {
+        guard let sha256 = key.inlineSHA256 else { return try await base.delete(key) }
+        guard try await inline.delete(sha256: sha256) else { throw BlobStoreError.notFound(key) }
+    }
+
+    public func uri(for key: BlobKey) -> String {
+        key.inlineSHA256 == nil ? base.uri(for: key) : "afa-catalog:///\(key.rawValue)"
+    }
+}
+
+/// A value already in memory, handed over as one chunk.
+final class OneChunk: ChunkSource {
+    private var chunk: ByteBuffer?
+
+    init(_ chunk: ByteBuffer) { self.chunk = chunk }
+
+    func nextChunk() async throws -> ByteBuffer? {
+        defer { chunk = nil }
+        return chunk
+    }
+}
