@@ -19,19 +19,8 @@ public struct LineageLog: Sendable {
         let detail = event.detail.jsonText
         switch subject {
         case .asset(let assetID):
-            try await connection.query(
-                """
-                WITH previous AS (
-                    SELECT seq, hash FROM lineage WHERE asset_id = \(assetID) ORDER BY seq DESC LIMIT 1
-                ), event AS (
-                    SELECT \(assetID)::uuid AS asset_id, coalesce((SELECT seq FROM previous), 0) + 1 AS seq,
-                           clock_timestamp() AS at, \(event.actor)::text AS actor, \(event.action)::text AS action,
-                           \(detail)::jsonb AS detail, (SELECT hash FROM previous) AS prev_hash
-                )
-                INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
-                SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(unescaped: LineageHash.sqlExpression)
-                FROM event
-                """, logger: logger)
+            let append = AppendAssetEvent(assetID: assetID, actor: event.actor, action: event.action, detail: detail)
+            try await connection.run(append, logger: logger)
         case .other(let type, let key):
             try await connection.query(
                 """
@@ -59,6 +48,22 @@ public struct LineageLog: Sendable {
     ) async throws {
         try await append(event, to: .asset(assetID), on: connection, logger: logger, lockHeld: lockHeld)
     }
+
+    /// Appending an event to an asset's chain, as common table expressions over `$1` (asset id),
+    /// `$2` (actor), `$3` (action) and `$4` (detail), for statements that append and do more.
+    static let assetAppendCTEs = """
+        previous AS (
+            SELECT seq, hash FROM lineage WHERE asset_id = $1 ORDER BY seq DESC LIMIT 1
+        ), event AS (
+            SELECT $1::uuid AS asset_id, coalesce((SELECT seq FROM previous), 0) + 1 AS seq,
+                   clock_timestamp() AS at, $2::text AS actor, $3::text AS action, $4::jsonb AS detail,
+                   (SELECT hash FROM previous) AS prev_hash
+        ), appended AS (
+            INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
+            SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(LineageHash.sqlExpression)
+            FROM event
+        )
+        """
 
     static func lock(_ subject: LineageSubject, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
@@ -121,5 +126,24 @@ public struct LineageLog: Sendable {
             "SELECT count(*)::int FROM lineage WHERE asset_id = \(assetID)", logger: logger)
         for try await count in rows.decode(Int.self) { return count }
         return 0
+    }
+}
+
+/// One event on an asset's chain, the caller holding its lock: every completion and failure.
+private struct AppendAssetEvent: HotStatement {
+    static let sql = "WITH \(LineageLog.assetAppendCTEs) SELECT 1"
+
+    let assetID: UUID
+    let actor: String
+    let action: String
+    let detail: String
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(assetID)
+        bindings.append(actor)
+        bindings.append(action)
+        bindings.append(detail)
+        return bindings
     }
 }

@@ -12,9 +12,7 @@ public struct AssetRepository: Sendable {
         """
 
     public func find(_ id: UUID) async throws -> AssetRecord? {
-        let rows = try await client.query(
-            "SELECT \(unescaped: Self.columns) FROM assets WHERE id = \(id)", logger: logger)
-        for try await row in rows { return try Self.decode(row) }
+        for try await row in try await client.execute(FindAsset(id: id), logger: logger) { return try Self.decode(row) }
         return nil
     }
 
@@ -85,4 +83,16 @@ public struct AssetCursor: Sendable, Equatable {
     }
 
     public var token: String { Data("\(microseconds):\(id.uuidString)".utf8).base64EncodedString() }
+}
+
+/// `AssetRepository.find`, run for every job a worker takes.
+private struct FindAsset: HotStatement {
+    static let sql = "SELECT \(AssetRepository.columns) FROM assets WHERE id = $1"
+    let id: UUID
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(id)
+        return bindings
+    }
 }

@@ -69,54 +69,16 @@ public struct IngestRepository: Sendable {
     private func insertNew(
         _ batch: DistinctAssets, _ request: RequestContext, on connection: PostgresConnection?
     ) async throws -> [String: UUID] {
-        let query: PostgresQuery = """
-            WITH input AS (
-                SELECT * FROM jsonb_to_recordset(\(batch.recordsetText(\.newAssetRecord))::jsonb) AS x(
-                    ord int, id uuid, kind text, sha256 text, size bigint, media_type text, original_filename text,
-                    storage_key text, metadata jsonb, comments text, copies int, detail jsonb, content text)
-            ), inserted AS (
-                INSERT INTO assets (id, kind, owner, sha256, size, media_type, original_filename, storage_key,
-                                    status, metadata, comments)
-                SELECT id, kind, \(request.owner), decode(sha256, 'hex'), size, media_type, original_filename,
-                       storage_key, 'stored', metadata, comments
-                FROM input ORDER BY sha256
-                ON CONFLICT (owner, sha256) DO NOTHING
-                RETURNING id
-            ), new AS (
-                SELECT input.* FROM input JOIN inserted USING (id)
-            ), event AS (
-                SELECT id AS asset_id, 1 AS seq, clock_timestamp() AS at, \(request.actor)::text AS actor,
-                       'ingest.accepted'::text AS action, detail, NULL::bytea AS prev_hash
-                FROM new
-            ), lineage_row AS (
-                INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
-                SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(unescaped: LineageHash.sqlExpression)
-                FROM event
-            ), job AS (
-                INSERT INTO jobs (asset_id, stage, version, state, max_attempts)
-                SELECT id, \(request.firstStage.name), \(request.firstStage.version), 'queued', \(request.maxAttempts)
-                FROM new
-            ), request AS (
-                INSERT INTO ingest_requests (id, owner)
-                SELECT \(request.id), \(request.owner) WHERE EXISTS (SELECT 1 FROM inserted)
-                ON CONFLICT (id) DO NOTHING
-            ), item AS (
-                INSERT INTO ingest_request_items (request_id, position, asset_id, copies)
-                SELECT \(request.id), ord, id, copies FROM new
-            ), inline_content AS (
-                INSERT INTO inline_blobs (sha256, content)
-                SELECT decode(sha256, 'hex'), decode(content, 'base64') FROM new
-                WHERE content IS NOT NULL ORDER BY sha256
-                ON CONFLICT (sha256) DO NOTHING
-            )
-            SELECT new.sha256, new.id, pg_notify(\(JobRepository.channel), '')::text FROM new
-            """
+        let statement = InsertNewAssets(records: batch.recordsetText(\.newAssetRecord), request: request)
         let rows =
-            if let connection { try await connection.query(query, logger: logger) } else {
-                try await client.query(query, logger: logger)
+            if let connection { try await connection.execute(statement, logger: logger) } else {
+                try await client.execute(statement, logger: logger)
             }
         var ids: [String: UUID] = [:]
-        for try await (sha256, id, _) in rows.decode((String, UUID, String).self) { ids[sha256] = id }
+        for try await row in rows {
+            let (sha256, id, _) = try row.decode((String, UUID, String).self)
+            ids[sha256] = id
+        }
         return ids
     }
 
@@ -215,5 +177,66 @@ public struct IngestRepository: Sendable {
                 name: name, state: try .decoded(state, column: "jobs.state"), version: version,
                 attempts: Int(attempts), reason: reason)
         }
+    }
+}
+
+/// Every new asset of a batch with its first lineage event, first job, request, items, inline
+/// bytes and a NOTIFY, in one statement (see `IngestRepository.insertNew`).
+private struct InsertNewAssets: HotStatement {
+    static let sql = """
+        WITH input AS (
+            SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+                ord int, id uuid, kind text, sha256 text, size bigint, media_type text, original_filename text,
+                storage_key text, metadata jsonb, comments text, copies int, detail jsonb, content text)
+        ), inserted AS (
+            INSERT INTO assets (id, kind, owner, sha256, size, media_type, original_filename, storage_key,
+                                status, metadata, comments)
+            SELECT id, kind, $2, decode(sha256, 'hex'), size, media_type, original_filename,
+                   storage_key, 'stored', metadata, comments
+            FROM input ORDER BY sha256
+            ON CONFLICT (owner, sha256) DO NOTHING
+            RETURNING id
+        ), new AS (
+            SELECT input.* FROM input JOIN inserted USING (id)
+        ), event AS (
+            SELECT id AS asset_id, 1 AS seq, clock_timestamp() AS at, $3::text AS actor,
+                   'ingest.accepted'::text AS action, detail, NULL::bytea AS prev_hash
+            FROM new
+        ), lineage_row AS (
+            INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
+            SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(LineageHash.sqlExpression)
+            FROM event
+        ), job AS (
+            INSERT INTO jobs (asset_id, stage, version, state, max_attempts)
+            SELECT id, $4, $5, 'queued', $6 FROM new
+        ), request AS (
+            INSERT INTO ingest_requests (id, owner)
+            SELECT $7, $2 WHERE EXISTS (SELECT 1 FROM inserted)
+            ON CONFLICT (id) DO NOTHING
+        ), item AS (
+            INSERT INTO ingest_request_items (request_id, position, asset_id, copies)
+            SELECT $7, ord, id, copies FROM new
+        ), inline_content AS (
+            INSERT INTO inline_blobs (sha256, content)
+            SELECT decode(sha256, 'hex'), decode(content, 'base64') FROM new
+            WHERE content IS NOT NULL ORDER BY sha256
+            ON CONFLICT (sha256) DO NOTHING
+        )
+        SELECT new.sha256, new.id, pg_notify('\(JobRepository.channel)', '')::text FROM new
+        """
+
+    let records: String
+    let request: IngestRepository.RequestContext
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(records)
+        bindings.append(request.owner)
+        bindings.append(request.actor)
+        bindings.append(request.firstStage.name)
+        bindings.append(request.firstStage.version)
+        bindings.append(request.maxAttempts)
+        bindings.append(request.id)
+        return bindings
     }
 }

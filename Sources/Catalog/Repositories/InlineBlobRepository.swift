@@ -10,9 +10,9 @@ public struct InlineBlobRepository: Sendable {
     let logger: Logger
 
     public func content(sha256: String) async throws -> ByteBuffer? {
-        let rows = try await client.query(
-            "SELECT content FROM inline_blobs WHERE sha256 = decode(\(sha256), 'hex')", logger: logger)
-        for try await content in rows.decode(ByteBuffer.self) { return content }
+        for try await row in try await client.execute(InlineContent(sha256: sha256), logger: logger) {
+            return try row.decode(ByteBuffer.self)
+        }
         return nil
     }
 
@@ -31,5 +31,17 @@ public struct InlineBlobRepository: Sendable {
             "DELETE FROM inline_blobs WHERE sha256 = decode(\(sha256), 'hex') RETURNING 1", logger: logger)
         for try await _ in rows { return true }
         return false
+    }
+}
+
+/// `InlineBlobRepository.content`, read by `verify` for every small document.
+private struct InlineContent: HotStatement {
+    static let sql = "SELECT content FROM inline_blobs WHERE sha256 = decode($1, 'hex')"
+    let sha256: String
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(sha256)
+        return bindings
     }
 }

@@ -21,51 +21,40 @@ extension JobRepository {
             // first (the job's update waits for it), as in every other transaction that touches an
             // asset's rows and chain: a failure or an admin retry on a sibling stage cannot deadlock
             // with this completion.
-            let rows = try await connection.query(
-                """
-                WITH locked AS (
-                    SELECT pg_advisory_xact_lock(hashtextextended(\(LineageLog.lockName(assetID)), 0)),
-                           \(unescaped: Self.asynchronousCommit)
-                ), job AS (
-                    UPDATE jobs SET state = 'done', version = \(version), lease_token = NULL, lease_until = NULL,
-                        last_error = NULL, updated_at = now()
-                    WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
-                      AND EXISTS (SELECT 1 FROM locked)
-                    RETURNING asset_id
-                ), asset AS (
-                    UPDATE assets SET metadata = metadata || \(output.metadata.jsonText)::jsonb, updated_at = now()
-                    WHERE id = (SELECT asset_id FROM job)
-                )
-                SELECT 1 FROM job
-                """, logger: logger)
+            let finished = FinishStage(
+                lockName: LineageLog.lockName(assetID), version: version, jobID: job.id, leaseToken: job.leaseToken,
+                metadata: output.metadata.jsonText)
             var leaseHeld = false
-            for try await _ in rows { leaseHeld = true }
+            for try await _ in try await connection.execute(finished, logger: logger) { leaseHeld = true }
             guard leaseHeld else { throw LeaseLost(jobID: job.id) }
             try await StageOutputWriter(assetID: assetID, stage: StageReference(name: job.stage, version: version))
                 .write(output, on: connection, logger: logger)
             var detail = output.detail.objectValue ?? [:]
             detail["version"] = .string(version)
-            try await LineageLog.append(
-                NewLineageEvent(actor: actor, action: "stage.\(job.stage).done", detail: .object(detail)),
-                to: assetID, on: connection, logger: logger, lockHeld: true)
+            // The event, and the states of the asset's stages read after the lock: what is planned
+            // next sees every sibling that finished before this one.
+            var states: [String: JobState] = [:]
+            let recorded = RecordDoneReadStages(
+                assetID: assetID, actor: actor, action: "stage.\(job.stage).done",
+                detail: JSONValue.object(detail).jsonText)
+            for try await row in try await connection.execute(recorded, logger: logger) {
+                let (stage, state) = try row.decode((String, String).self)
+                states[stage] = try .decoded(state, column: "jobs.state")
+            }
             try await Self.advance(
-                assetID, maxAttempts: job.maxAttempts, plan: followUps, actor: actor, on: connection, logger: logger)
+                assetID, states: states, maxAttempts: job.maxAttempts, plan: followUps, actor: actor,
+                on: connection, logger: logger)
         }
     }
 
     /// Enqueues (or marks skipped) what the graph says comes next, and sets the asset's status
     /// from all of its stages: failed if one failed, processing while one is open, else ready.
-    /// The caller holds the asset's lock.
+    /// The caller holds the asset's lock and read `states` after taking it.
     static func advance(
-        _ assetID: UUID, maxAttempts: Int, plan: FollowUpPlanner, actor: String, on connection: PostgresConnection,
-        logger: Logger
+        _ assetID: UUID, states current: [String: JobState], maxAttempts: Int, plan: FollowUpPlanner, actor: String,
+        on connection: PostgresConnection, logger: Logger
     ) async throws {
-        var states: [String: JobState] = [:]
-        let rows = try await connection.query(
-            "SELECT stage, state FROM jobs WHERE asset_id = \(assetID)", logger: logger)
-        for try await (stage, state) in rows.decode((String, String).self) {
-            states[stage] = try .decoded(state, column: "jobs.state")
-        }
+        var states = current
         let followUps = plan(states)
         for followUp in followUps { states[followUp.stage] = followUp.skipReason == nil ? .queued : .skipped }
         let status: AssetStatus =
@@ -80,26 +69,10 @@ extension JobRepository {
                 ]
             }
         ).jsonText
-        let wakeWorkers = followUps.contains { $0.skipReason == nil }
-        // Only a stage that is not open is reset: one already queued or running keeps its row.
-        try await connection.query(
-            """
-            WITH input AS (
-                SELECT * FROM jsonb_to_recordset(\(input)::jsonb) AS x(stage text, version text, skip_reason text)
-            ), upserted AS (
-                INSERT INTO jobs (asset_id, stage, version, skip_reason, state, max_attempts)
-                SELECT \(assetID), stage, version, skip_reason,
-                       CASE WHEN skip_reason IS NULL THEN 'queued' ELSE 'skipped' END, \(maxAttempts)
-                FROM input
-                ON CONFLICT (asset_id, stage) DO UPDATE SET
-                    state = excluded.state, version = excluded.version, skip_reason = excluded.skip_reason,
-                    attempts = 0, last_error = NULL, run_after = now(), updated_at = now()
-                WHERE jobs.state NOT IN ('queued', 'processing')
-            ), status AS (
-                UPDATE assets SET status = \(status.rawValue), updated_at = now() WHERE id = \(assetID)
-            )
-            SELECT pg_notify(\(channel), '') WHERE \(wakeWorkers)
-            """, logger: logger)
+        let planned = EnqueueFollowUps(
+            followUps: input, assetID: assetID, maxAttempts: maxAttempts, status: status,
+            wakeWorkers: followUps.contains { $0.skipReason == nil })
+        try await connection.run(planned, logger: logger)
         for skipped in followUps where skipped.skipReason != nil {
             try await LineageLog.append(
                 NewLineageEvent(
@@ -150,5 +123,100 @@ extension ClaimedJob {
         case .asset: return "stage.\(stage)"
         case .task: return "task.\(stage)"
         }
+    }
+}
+
+/// The first statement of a completion: the asset's lock, then `done` if the lease still holds,
+/// and the stage's metadata.
+private struct FinishStage: HotStatement {
+    static let sql = """
+        WITH locked AS (
+            SELECT pg_advisory_xact_lock(hashtextextended($1, 0)), \(JobRepository.asynchronousCommit)
+        ), job AS (
+            UPDATE jobs SET state = 'done', version = $2, lease_token = NULL, lease_until = NULL,
+                last_error = NULL, updated_at = now()
+            WHERE id = $3 AND lease_token = $4 AND state = 'processing' AND EXISTS (SELECT 1 FROM locked)
+            RETURNING asset_id
+        ), asset AS (
+            UPDATE assets SET metadata = metadata || $5::jsonb, updated_at = now()
+            WHERE id = (SELECT asset_id FROM job)
+        )
+        SELECT 1 FROM job
+        """
+
+    let lockName: String
+    let version: String
+    let jobID: Int64
+    let leaseToken: UUID
+    let metadata: String
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(lockName)
+        bindings.append(version)
+        bindings.append(jobID)
+        bindings.append(leaseToken)
+        bindings.append(metadata)
+        return bindings
+    }
+}
+
+/// The `stage.<name>.done` event on the asset's chain (its lock held), and every stage's state.
+private struct RecordDoneReadStages: HotStatement {
+    static let sql = """
+        WITH \(LineageLog.assetAppendCTEs)
+        SELECT stage, state FROM jobs WHERE asset_id = $1
+        """
+
+    let assetID: UUID
+    let actor: String
+    let action: String
+    let detail: String
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(assetID)
+        bindings.append(actor)
+        bindings.append(action)
+        bindings.append(detail)
+        return bindings
+    }
+}
+
+/// The follow-ups of a completion (only a stage that is not open is reset: one already queued
+/// or running keeps its row), the asset's status, and a NOTIFY when a stage was queued.
+private struct EnqueueFollowUps: HotStatement {
+    static let sql = """
+        WITH input AS (
+            SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(stage text, version text, skip_reason text)
+        ), upserted AS (
+            INSERT INTO jobs (asset_id, stage, version, skip_reason, state, max_attempts)
+            SELECT $2, stage, version, skip_reason,
+                   CASE WHEN skip_reason IS NULL THEN 'queued' ELSE 'skipped' END, $3
+            FROM input
+            ON CONFLICT (asset_id, stage) DO UPDATE SET
+                state = excluded.state, version = excluded.version, skip_reason = excluded.skip_reason,
+                attempts = 0, last_error = NULL, run_after = now(), updated_at = now()
+            WHERE jobs.state NOT IN ('queued', 'processing')
+        ), status AS (
+            UPDATE assets SET status = $4, updated_at = now() WHERE id = $2
+        )
+        SELECT pg_notify('\(JobRepository.channel)', '')::text WHERE $5
+        """
+
+    let followUps: String
+    let assetID: UUID
+    let maxAttempts: Int
+    let status: AssetStatus
+    let wakeWorkers: Bool
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(followUps)
+        bindings.append(assetID)
+        bindings.append(maxAttempts)
+        bindings.append(status.rawValue)
+        bindings.append(wakeWorkers)
+        return bindings
     }
 }

@@ -31,36 +31,11 @@ public struct JobRepository: Sendable {
     /// A task whose key is already running elsewhere is passed over: its queued successor waits,
     /// so two workers never run the same task at once (`jobs_task_running` enforces it too).
     public func claim(worker: String, lease: Duration, stages: [String]) async throws -> ClaimedJob? {
-        let rows = try await client.query(
-            """
-            WITH claimed AS (
-                UPDATE jobs SET state = 'processing', attempts = attempts + 1, lease_token = gen_random_uuid(),
-                    lease_until = now() + \(lease.seconds) * interval '1 second', leased_by = \(worker),
-                    updated_at = now()
-                WHERE id = (
-                    SELECT j.id FROM jobs j
-                    WHERE j.stage = ANY(\(stages))
-                      AND ((j.state = 'queued' AND j.run_after <= now())
-                        OR (j.state = 'processing' AND j.lease_until < now() AND j.attempts < j.max_attempts))
-                      AND (j.task_key IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM jobs running
-                        WHERE running.task_key = j.task_key AND running.state = 'processing' AND running.id <> j.id))
-                    ORDER BY j.run_after, j.id
-                    LIMIT 1
-                    FOR UPDATE SKIP LOCKED
-                )
-                RETURNING id, asset_id, task_key, payload, stage, attempts, max_attempts, lease_token
-            ), touched AS (
-                UPDATE assets SET status = 'processing', updated_at = now()
-                WHERE id = (SELECT asset_id FROM claimed) AND status = 'stored'
-            )
-            SELECT id, asset_id, task_key, coalesce(payload, 'null')::text, stage, attempts, max_attempts, lease_token,
-                   \(unescaped: Self.asynchronousCommit)
-            FROM claimed
-            """, logger: logger)
-        for try await (id, assetID, taskKey, payload, stage, attempts, maxAttempts, token, _) in rows.decode(
-            (Int64, UUID?, String?, String, String, Int, Int, UUID, String).self)
-        {
+        let rows = try await client.execute(
+            Claim(worker: worker, leaseSeconds: lease.seconds, stages: stages), logger: logger)
+        for try await row in rows {
+            let (id, assetID, taskKey, payload, stage, attempts, maxAttempts, token, _) = try row.decode(
+                (Int64, UUID?, String?, String, String, Int, Int, UUID, String).self)
             let subject: JobSubject
             if let assetID {
                 subject = .asset(assetID)
@@ -155,4 +130,45 @@ public struct JobRepository: Sendable {
 extension Duration {
     /// For SQL intervals: `now() + \(d.seconds) * interval '1 second'`.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// The claim of `JobRepository.claim`, run by every idle worker: prepared once per connection.
+private struct Claim: HotStatement {
+    static let sql = """
+        WITH claimed AS (
+            UPDATE jobs SET state = 'processing', attempts = attempts + 1, lease_token = gen_random_uuid(),
+                lease_until = now() + $2 * interval '1 second', leased_by = $1, updated_at = now()
+            WHERE id = (
+                SELECT j.id FROM jobs j
+                WHERE j.stage = ANY($3)
+                  AND ((j.state = 'queued' AND j.run_after <= now())
+                    OR (j.state = 'processing' AND j.lease_until < now() AND j.attempts < j.max_attempts))
+                  AND (j.task_key IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM jobs running
+                    WHERE running.task_key = j.task_key AND running.state = 'processing' AND running.id <> j.id))
+                ORDER BY j.run_after, j.id
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED
+            )
+            RETURNING id, asset_id, task_key, payload, stage, attempts, max_attempts, lease_token
+        ), touched AS (
+            UPDATE assets SET status = 'processing', updated_at = now()
+            WHERE id = (SELECT asset_id FROM claimed) AND status = 'stored'
+        )
+        SELECT id, asset_id, task_key, coalesce(payload, 'null')::text, stage, attempts, max_attempts, lease_token,
+               \(JobRepository.asynchronousCommit)
+        FROM claimed
+        """
+
+    let worker: String
+    let leaseSeconds: Double
+    let stages: [String]
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(worker)
+        bindings.append(leaseSeconds)
+        bindings.append(stages)
+        return bindings
+    }
 }
