@@ -4,7 +4,8 @@ import Logging
 import Metrics
 import PostgresNIO
 
-/// Runs one claimed job: the stage, a lease heartbeat beside it, then completion or failure.
+/// Runs claimed jobs: the stage, a lease heartbeat beside it, then completion or failure. The
+/// stages of a batch run one after another and are completed together, in one transaction.
 struct JobRunner: Sendable {
     let catalog: CatalogDatabase
     let pipeline: Pipeline
@@ -12,32 +13,125 @@ struct JobRunner: Sendable {
     let worker: String
     let logger: Logger
 
+    var actor: String { "worker:\(worker)" }
+
+    func run(_ jobs: [ClaimedJob]) async {
+        let stages = jobs.filter { if case .asset = $0.subject { true } else { false } }
+        for job in jobs where !stages.contains(job) { await run(job) }
+        guard stages.count > 1 else {
+            if let job = stages.first { await run(job) }
+            return
+        }
+        await runBatch(stages)
+    }
+
+    /// One job alone: a task, or a batch of one stage.
     func run(_ job: ClaimedJob) async {
-        var logger = logger
-        logger[metadataKey: "job"] = "\(job.id)"
-        logger[metadataKey: "subject"] = "\(job.lineageSubject)"
-        logger[metadataKey: "stage"] = "\(job.stage)"
+        let logger = logger(for: job)
         let started = ContinuousClock.now
         do {
             switch job.subject {
-            case .asset(let assetID): try await runStage(job, assetID: assetID)
+            case .asset:
+                let completion = try await withLeaseHeartbeat([job]) { try await process(job) }
+                let lost = try await catalog.jobs.complete([completion], actor: actor)
+                if !lost.isEmpty { throw LeaseLost(jobID: job.id) }
             case .task(let key, let payload): try await runTask(job, key: key, payload: payload)
             }
             record(job, outcome: "done", since: started)
             logger.debug("job done")
-        } catch is CancellationError {
+        } catch {
+            await handle(error, of: job, since: started, logger: logger)
+        }
+    }
+
+    /// Stages run one after another under one heartbeat; a stage that fails is recorded at once,
+    /// alone; the others are completed together. Should that transaction fail, each is completed
+    /// alone, so one stage's unstorable output cannot fail the rest.
+    private func runBatch(_ jobs: [ClaimedJob]) async {
+        let started = ContinuousClock.now
+        let completions: [StageCompletion]
+        do {
+            completions = try await withLeaseHeartbeat(jobs) {
+                var completions: [StageCompletion] = []
+                for job in jobs {
+                    do {
+                        completions.append(try await process(job))
+                    } catch let error where !(error is CancellationError || error is LeaseLost) {
+                        await handle(error, of: job, since: started, logger: logger(for: job))
+                    }
+                }
+                return completions
+            }
+        } catch {
+            // Cancelled (every job is given back; a failed one's lease is already gone) or every
+            // lease lost.
+            for job in jobs { await handle(error, of: job, since: started, logger: logger(for: job)) }
+            return
+        }
+        do {
+            let lost = try await catalog.jobs.complete(completions, actor: actor)
+            for completion in completions {
+                let job = completion.job
+                if lost.contains(job.id) {
+                    await handle(LeaseLost(jobID: job.id), of: job, since: started, logger: logger(for: job))
+                } else {
+                    record(job, outcome: "done", since: started)
+                }
+            }
+        } catch {
+            logger.warning(
+                "a batch completion failed; completing its stages one by one",
+                metadata: ["error": "\(DatabaseFailure(error))"])
+            for completion in completions {
+                let job = completion.job
+                do {
+                    let lost = try await catalog.jobs.complete([completion], actor: actor)
+                    if !lost.isEmpty { throw LeaseLost(jobID: job.id) }
+                    record(job, outcome: "done", since: started)
+                } catch {
+                    await handle(error, of: job, since: started, logger: logger(for: job))
+                }
+            }
+        }
+    }
+
+    /// Runs the stage on the asset the claim read (or reads it, for a job claimed alone).
+    private func process(_ job: ClaimedJob) async throws -> StageCompletion {
+        guard case .asset(let assetID) = job.subject else { preconditionFailure("tasks run in runTask") }
+        guard let stage = pipeline.stage(named: job.stage) else {
+            throw UnprocessableContent("no stage named '\(job.stage)' in this build of afa")
+        }
+        var asset = job.asset
+        if asset == nil { asset = try await catalog.assets.find(assetID) }
+        guard let asset else {
+            throw UnprocessableContent("asset \(assetID) no longer exists")
+        }
+        let output = try await stage.process(asset)
+        let pipeline = self.pipeline
+        return StageCompletion(
+            job: job, version: stage.version, output: output,
+            followUps: { pipeline.followUps(after: stage.name, kind: asset.kind, states: $0) })
+    }
+
+    private func handle(
+        _ error: any Error, of job: ClaimedJob, since started: ContinuousClock.Instant, logger: Logger
+    )
+        async
+    {
+        switch error {
+        case is CancellationError:
             // Shutting down hard: give the job back untouched for another worker. In a task of
             // its own, since this one is cancelled and the pool would refuse it a connection.
             let jobs = catalog.jobs
             await Task { try? await jobs.release(job) }.value
             logger.info("released job on shutdown")
-        } catch let error as LeaseLost {
+        case let error as LeaseLost:
             record(job, outcome: "lease_lost", since: started)
             logger.warning("\(error)")
-        } catch let error as UnprocessableContent {
+        case let error as UnprocessableContent:
             await fail(job, reason: error.reason, retryable: false, logger: logger)
             record(job, outcome: "failed", since: started)
-        } catch {
+        default:
             // Shown to the asset's owner (status, lineage): the database's own text, which may
             // quote constraint names and values, stays in the server log.
             logger.warning("job error", metadata: ["error": "\(DatabaseFailure(error))"])
@@ -46,27 +140,21 @@ struct JobRunner: Sendable {
         }
     }
 
-    private func runStage(_ job: ClaimedJob, assetID: UUID) async throws {
-        guard let stage = pipeline.stage(named: job.stage) else {
-            throw UnprocessableContent("no stage named '\(job.stage)' in this build of afa")
-        }
-        guard let asset = try await catalog.assets.find(assetID) else {
-            throw UnprocessableContent("asset \(assetID) no longer exists")
-        }
-        let output = try await withLeaseHeartbeat(job) { try await stage.process(asset) }
-        let pipeline = self.pipeline
-        try await catalog.jobs.complete(
-            job, version: stage.version, output: output, actor: "worker:\(worker)",
-            followUps: { pipeline.followUps(after: stage.name, kind: asset.kind, states: $0) })
+    private func logger(for job: ClaimedJob) -> Logger {
+        var logger = logger
+        logger[metadataKey: "job"] = "\(job.id)"
+        logger[metadataKey: "subject"] = "\(job.lineageSubject)"
+        logger[metadataKey: "stage"] = "\(job.stage)"
+        return logger
     }
 
     private func runTask(_ job: ClaimedJob, key: String, payload: JSONValue) async throws {
         guard let handler = pipeline.task(kind: job.stage) else {
             throw UnprocessableContent("no task kind '\(job.stage)' in this build of afa")
         }
-        let detail = try await withLeaseHeartbeat(job) { try await handler.run(key: key, payload: payload) }
+        let detail = try await withLeaseHeartbeat([job]) { try await handler.run(key: key, payload: payload) }
         let next = handler.nextRun(maxAttempts: configuration.retry.maxAttempts)
-        try await catalog.jobs.completeTask(job, detail: detail, actor: "worker:\(worker)", next: next)
+        try await catalog.jobs.completeTask(job, detail: detail, actor: actor, next: next)
     }
 
     private func fail(_ job: ClaimedJob, reason: String, retryable: Bool, logger: Logger) async {
@@ -74,28 +162,30 @@ struct JobRunner: Sendable {
         do {
             try await catalog.jobs.fail(
                 job, reason: reason, retryable: retryable,
-                backoff: configuration.retry.delay(afterAttempt: job.attempt), actor: "worker:\(worker)")
+                backoff: configuration.retry.delay(afterAttempt: job.attempt), actor: actor)
         } catch {
             // The lease will expire and the job will be retried; nothing is lost.
             logger.error("could not record the failure: \(error)")
         }
     }
 
-    /// Extends the lease every third of its length while `body` runs, so long stages (a video)
-    /// are not taken over by another worker while still making progress.
+    /// Extends the leases every third of their length while `body` runs, so long stages (a video)
+    /// are not taken over by another worker while still making progress. Once every lease is
+    /// lost, `body` is cancelled: its results could no longer be recorded.
     private func withLeaseHeartbeat<T: Sendable>(
-        _ job: ClaimedJob, _ body: @Sendable @escaping () async throws -> T
+        _ jobs: [ClaimedJob], _ body: @Sendable @escaping () async throws -> T
     )
         async throws -> T
     {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
+                var held = jobs
                 while true {
                     try await Task.sleep(for: configuration.lease / 3)
-                    guard try await catalog.jobs.extendLease(job, by: configuration.lease) else {
-                        throw LeaseLost(jobID: job.id)
-                    }
+                    let still = try await catalog.jobs.extendLeases(held, by: configuration.lease)
+                    held.removeAll { !still.contains($0.id) }
+                    if held.isEmpty { throw LeaseLost(jobID: jobs[0].id) }
                 }
             }
             defer { group.cancelAll() }

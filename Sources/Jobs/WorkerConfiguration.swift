@@ -5,6 +5,10 @@ public struct WorkerConfiguration: Sendable {
     public var concurrency: Int
     /// Per work class, in place of `concurrency` (`WORKER_CONCURRENCY=compute=1,standard=4`).
     public var classConcurrency: [WorkClass: Int] = [:]
+    /// Per work class, how many jobs a worker claims at once (`JOB_CLAIM_BATCH=standard=16`):
+    /// quick stages share the queue's statements across a batch (one claim, one completion
+    /// transaction); heavy ones take one job at a time, so none waits behind a video.
+    public var claimBatch: [WorkClass: Int] = [.standard: 16]
     /// Only these stages and task kinds are claimed here (`afa worker --stages embed,tags`);
     /// nil for all of them, so a machine can specialise.
     public var onlyStages: Set<String>?
@@ -31,6 +35,8 @@ public struct WorkerConfiguration: Sendable {
         concurrency == 0 ? 0 : classConcurrency[workClass] ?? concurrency
     }
 
+    public func claimBatch(of workClass: WorkClass) -> Int { max(claimBatch[workClass] ?? 1, 1) }
+
     /// Parses `compute=1,standard=4`.
     public static func parseClassConcurrency(_ text: String) throws -> [WorkClass: Int] {
         var result: [WorkClass: Int] = [:]
@@ -42,6 +48,15 @@ public struct WorkerConfiguration: Sendable {
             result[WorkClass(rawValue: parts[0])] = count
         }
         return result
+    }
+
+    /// Parses `standard=16,compute=1`: at least one job per claim.
+    public static func parseClaimBatch(_ text: String) throws -> [WorkClass: Int] {
+        let batches = try parseClassConcurrency(text)
+        guard batches.values.allSatisfy({ $0 >= 1 }) else {
+            throw InvalidSetting(description: "'\(text)': a claim takes at least one job")
+        }
+        return batches
     }
 
     public struct InvalidSetting: Error, CustomStringConvertible {

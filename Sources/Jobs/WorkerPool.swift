@@ -70,7 +70,9 @@ public struct WorkerPool: Service {
                     for index in 0..<lane.workers {
                         running += 1
                         group.addTask {
-                            await workLoop(name: "\(lane.workClass)#\(index)", claiming: lane.names)
+                            await workLoop(
+                                name: "\(lane.workClass)#\(index)", claiming: lane.names,
+                                batch: configuration.claimBatch(of: lane.workClass))
                             return true
                         }
                     }
@@ -106,15 +108,17 @@ public struct WorkerPool: Service {
         }
     }
 
-    private func workLoop(name: String, claiming names: [String]) async {
+    private func workLoop(name: String, claiming names: [String], batch: Int) async {
         let worker = "\(configuration.workerID)#\(name)"
         let runner = JobRunner(
             catalog: catalog, pipeline: pipeline, configuration: configuration, worker: worker, logger: logger)
         while !stopping.isSet && !Task.isCancelled {
             let rings = doorbell.rings
             do {
-                if let job = try await catalog.jobs.claim(worker: worker, lease: configuration.lease, stages: names) {
-                    await runner.run(job)
+                let jobs = try await catalog.jobs.claim(
+                    worker: worker, lease: configuration.lease, stages: names, limit: batch)
+                if !jobs.isEmpty {
+                    await runner.run(jobs)
                     continue
                 }
             } catch {

@@ -52,8 +52,12 @@ import Testing
 
             let after = StageLog()
             let gate = Gate()
-            // As many workers as assets, so every `left@2` can be held at the gate at once.
-            try await withWorkers(catalog, Self.graph(after, leftVersion: "2", gate: gate), concurrency: 3) {
+            // As many workers as assets, each taking one job at a time, so every `left@2` can be
+            // held at the gate at once.
+            try await withWorkers(
+                catalog, Self.graph(after, leftVersion: "2", gate: gate), concurrency: 3,
+                configure: { $0.claimBatch = [:] }
+            ) {
                 try await eventually("left@2 to start on every asset") { gate.arrived == 3 }
                 // Mid-way: every old result is still there to read.
                 for id in ids {

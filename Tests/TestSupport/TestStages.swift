@@ -110,17 +110,18 @@ func withWorkers<T: Sendable>(
 
 /// Assets recorded straight in the catalog (test stages do not read their bytes).
 func recordAssets(
-    _ count: Int, kind: AssetKind, in catalog: CatalogDatabase, root: StageReference, owner: String = "graph"
+    _ count: Int, kind: AssetKind, in catalog: CatalogDatabase, root: StageReference, owner: String = "graph",
+    comments: (Int) -> String? = { _ in nil }, maxAttempts: Int = 3
 ) async throws -> [UUID] {
-    let assets = (0..<count).map { _ in
+    let assets = (0..<count).map { index in
         let digest = (UUID().uuidString + UUID().uuidString).replacingOccurrences(of: "-", with: "").lowercased()
         let sha256 = String((digest + digest).prefix(64))
         return NewAsset(
             kind: kind, sha256: sha256, size: 1, mediaType: kind == .json ? "application/json" : "image/jpeg",
-            originalFilename: nil, storageKey: "raw/test/\(sha256)", comments: nil, metadata: [:])
+            originalFilename: nil, storageKey: "raw/test/\(sha256)", comments: comments(index), metadata: [:])
     }
     return try await catalog.ingests.record(
-        owner: owner, assets: assets, firstStage: root, maxAttempts: 3, actor: "test"
+        owner: owner, assets: assets, firstStage: root, maxAttempts: maxAttempts, actor: "test"
     )
     .assetIDs
 }

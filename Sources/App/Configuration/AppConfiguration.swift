@@ -57,6 +57,11 @@ public struct AppConfiguration: Sendable {
                 throw Invalid(description: "WORKER_CONCURRENCY=\(text): \(error)")
             }
         }
+        if let text = environment["JOB_CLAIM_BATCH"], !text.isEmpty {
+            do { workers.claimBatch.merge(try WorkerConfiguration.parseClaimBatch(text)) { $1 } } catch {
+                throw Invalid(description: "JOB_CLAIM_BATCH=\(text): \(error)")
+            }
+        }
         computeThreads = try integer("COMPUTE_THREADS", default: computeThreads, range: 1...1024)
         workers.lease = .seconds(try integer("JOB_LEASE_SECONDS", default: 60, range: 1...86_400))
         workers.pollInterval = .milliseconds(try integer("JOB_POLL_MS", default: 2000, range: 10...600_000))

@@ -10,14 +10,20 @@ public struct ClaimedJob: Sendable, Equatable {
     public let attempt: Int
     public let maxAttempts: Int
     public let leaseToken: UUID
+    /// The asset's row as the claim read it; nil for a task.
+    public let asset: AssetRecord?
 
-    public init(id: Int64, subject: JobSubject, stage: String, attempt: Int, maxAttempts: Int, leaseToken: UUID) {
+    public init(
+        id: Int64, subject: JobSubject, stage: String, attempt: Int, maxAttempts: Int, leaseToken: UUID,
+        asset: AssetRecord? = nil
+    ) {
         self.id = id
         self.subject = subject
         self.stage = stage
         self.attempt = attempt
         self.maxAttempts = maxAttempts
         self.leaseToken = leaseToken
+        self.asset = asset
     }
 
     /// The chain its events go to: the asset's, or the task key's.

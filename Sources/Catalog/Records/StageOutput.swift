@@ -26,6 +26,9 @@ public struct StageOutput: Sendable {
         self.vectors = vectors
         self.tags = tags
     }
+
+    /// Nothing but metadata and detail: recorded by the completion's shared statements alone.
+    var isMetadataOnly: Bool { derivedBlobs.isEmpty && vectors.isEmpty && tags.isEmpty }
 }
 
 /// A blob made from the asset (thumbnail, preview, a video frame), already in the blob store.

@@ -6,10 +6,16 @@ public struct AssetRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    static let columns = """
-        id, kind, owner, encode(sha256, 'hex'), size, media_type, original_filename, storage_key, status,
-        created_at, updated_at, metadata::text, comments
+    static let columns = columns(of: "assets")
+
+    /// The columns `decode` reads, of the table aliased `alias`.
+    static func columns(of alias: String) -> String {
         """
+        \(alias).id, \(alias).kind, \(alias).owner, encode(\(alias).sha256, 'hex'), \(alias).size, \(alias).media_type,
+        \(alias).original_filename, \(alias).storage_key, \(alias).status, \(alias).created_at, \(alias).updated_at,
+        \(alias).metadata::text, \(alias).comments
+        """
+    }
 
     public func find(_ id: UUID) async throws -> AssetRecord? {
         for try await row in try await client.execute(FindAsset(id: id), logger: logger) { return try Self.decode(row) }
@@ -38,14 +44,18 @@ public struct AssetRepository: Sendable {
         return assets
     }
 
-    static func decode(_ row: PostgresRow) throws -> AssetRecord {
-        let (
-            id, kind, owner, sha256, size, mediaType, filename, storageKey, status, createdAt, updatedAt, metadata,
-            comments
-        ) =
-            try row.decode(
-                (UUID, String, String, String, Int64, String, String?, String, String, Date, Date, String, String?).self
-            )
+    /// The asset of a row that holds `columns` from column `first` on.
+    static func decode(_ row: PostgresRow, from first: Int = 0) throws -> AssetRecord {
+        let cells = Array(row.makeRandomAccess()[first...])
+        func cell<T: PostgresDecodable>(_ index: Int, _: T.Type = T.self) throws -> T {
+            try cells[index].decode(T.self, context: .default)
+        }
+        let (id, kind, owner, sha256, size, mediaType, filename, storageKey, status, createdAt, updatedAt) = (
+            try cell(0, UUID.self), try cell(1, String.self), try cell(2, String.self), try cell(3, String.self),
+            try cell(4, Int64.self), try cell(5, String.self), try cell(6, String?.self), try cell(7, String.self),
+            try cell(8, String.self), try cell(9, Date.self), try cell(10, Date.self)
+        )
+        let (metadata, comments) = (try cell(11, String.self), try cell(12, String?.self))
         return AssetRecord(
             id: id, kind: try .decoded(kind, column: "assets.kind"), owner: owner, sha256: sha256, size: size,
             mediaType: mediaType, originalFilename: filename, storageKey: storageKey,

@@ -31,23 +31,34 @@ public struct JobRepository: Sendable {
     /// A task whose key is already running elsewhere is passed over: its queued successor waits,
     /// so two workers never run the same task at once (`jobs_task_running` enforces it too).
     public func claim(worker: String, lease: Duration, stages: [String]) async throws -> ClaimedJob? {
-        let rows = try await client.execute(
-            Claim(worker: worker, leaseSeconds: lease.seconds, stages: stages), logger: logger)
-        for try await row in rows {
-            let (id, assetID, taskKey, payload, stage, attempts, maxAttempts, token, _) = try row.decode(
-                (Int64, UUID?, String?, String, String, Int, Int, UUID, String).self)
+        try await claim(worker: worker, lease: lease, stages: stages, limit: 1).first
+    }
+
+    /// Up to `limit` jobs in one statement, oldest first, each with its asset's row: a worker of
+    /// quick stages takes a batch and completes it in one transaction (`complete(_:actor:)`), so
+    /// the queue's statements are shared by the batch instead of paid per job.
+    public func claim(worker: String, lease: Duration, stages: [String], limit: Int) async throws -> [ClaimedJob] {
+        let claim = Claim(worker: worker, leaseSeconds: lease.seconds, stages: stages, limit: limit)
+        var jobs: [ClaimedJob] = []
+        for try await row in try await client.execute(claim, logger: logger) {
+            let columns = try row.decode((Int64, UUID?, String?, String, String, Int, Int, UUID, String).self)
+            let (id, assetID, taskKey, payload, stage, attempts, maxAttempts, token, _) = columns
             let subject: JobSubject
-            if let assetID {
-                subject = .asset(assetID)
+            var asset: AssetRecord?
+            if assetID != nil {
+                asset = try AssetRepository.decode(row, from: 9)
+                subject = .asset(asset!.id)
             } else if let taskKey {
                 subject = .task(key: taskKey, payload: JSONValue.parse(payload))
             } else {
                 throw UnknownValue(column: "jobs.asset_id", value: "NULL with no task key")
             }
-            return ClaimedJob(
-                id: id, subject: subject, stage: stage, attempt: attempts, maxAttempts: maxAttempts, leaseToken: token)
+            jobs.append(
+                ClaimedJob(
+                    id: id, subject: subject, stage: stage, attempt: attempts, maxAttempts: maxAttempts,
+                    leaseToken: token, asset: asset))
         }
-        return nil
+        return jobs
     }
 
     /// Declares dead the jobs whose lease expired on their last attempt (the worker died every
@@ -70,16 +81,19 @@ public struct JobRepository: Sendable {
         return 0
     }
 
-    /// Keeps a long-running job's lease alive; false when the lease was already lost.
-    public func extendLease(_ job: ClaimedJob, by lease: Duration) async throws -> Bool {
+    /// Keeps the leases of running jobs alive; returns the ids of those still held (the others
+    /// were lost: their lease expired and another worker may have them).
+    public func extendLeases(_ jobs: [ClaimedJob], by lease: Duration) async throws -> Set<Int64> {
         let rows = try await client.query(
             """
             UPDATE jobs SET lease_until = now() + \(lease.seconds) * interval '1 second'
-            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state = 'processing'
-            RETURNING id
+            FROM unnest(\(jobs.map(\.id))::bigint[], \(jobs.map(\.leaseToken))::uuid[]) AS held(id, token)
+            WHERE jobs.id = held.id AND jobs.lease_token = held.token AND jobs.state = 'processing'
+            RETURNING jobs.id
             """, logger: logger)
-        for try await _ in rows { return true }
-        return false
+        var held: Set<Int64> = []
+        for try await id in rows.decode(Int64.self) { held.insert(id) }
+        return held
     }
 
     /// Gives a job back untouched (graceful shutdown): the attempt does not count.
@@ -133,12 +147,13 @@ extension Duration {
 }
 
 /// The claim of `JobRepository.claim`, run by every idle worker: prepared once per connection.
+/// The asset's columns follow the job's (all NULL for a task).
 private struct Claim: HotStatement {
     static let sql = """
         WITH claimed AS (
             UPDATE jobs SET state = 'processing', attempts = attempts + 1, lease_token = gen_random_uuid(),
                 lease_until = now() + $2 * interval '1 second', leased_by = $1, updated_at = now()
-            WHERE id = (
+            WHERE id IN (
                 SELECT j.id FROM jobs j
                 WHERE j.stage = ANY($3)
                   AND ((j.state = 'queued' AND j.run_after <= now())
@@ -147,28 +162,31 @@ private struct Claim: HotStatement {
                     SELECT 1 FROM jobs running
                     WHERE running.task_key = j.task_key AND running.state = 'processing' AND running.id <> j.id))
                 ORDER BY j.run_after, j.id
-                LIMIT 1
+                LIMIT $4
                 FOR UPDATE SKIP LOCKED
             )
             RETURNING id, asset_id, task_key, payload, stage, attempts, max_attempts, lease_token
         ), touched AS (
             UPDATE assets SET status = 'processing', updated_at = now()
-            WHERE id = (SELECT asset_id FROM claimed) AND status = 'stored'
+            WHERE id IN (SELECT asset_id FROM claimed) AND status = 'stored'
         )
-        SELECT id, asset_id, task_key, coalesce(payload, 'null')::text, stage, attempts, max_attempts, lease_token,
-               \(JobRepository.asynchronousCommit)
-        FROM claimed
+        SELECT c.id, c.asset_id, c.task_key, coalesce(c.payload, 'null')::text, c.stage, c.attempts, c.max_attempts,
+               c.lease_token, \(JobRepository.asynchronousCommit), \(AssetRepository.columns(of: "a"))
+        FROM claimed c LEFT JOIN assets a ON a.id = c.asset_id
+        ORDER BY c.id
         """
 
     let worker: String
     let leaseSeconds: Double
     let stages: [String]
+    let limit: Int
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings()
         bindings.append(worker)
         bindings.append(leaseSeconds)
         bindings.append(stages)
+        bindings.append(limit)
         return bindings
     }
 }
