@@ -6,14 +6,19 @@ import PostgresNIO
 public struct CatalogDatabase: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    /// One per catalog: the wake-ups of every ingest on it are coalesced.
+    public let workerWakeUps: WorkerWakeUps
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
+        self.workerWakeUps = WorkerWakeUps(client: client, logger: logger)
     }
 
     public var assets: AssetRepository { AssetRepository(client: client, logger: logger) }
-    public var ingests: IngestRepository { IngestRepository(client: client, logger: logger) }
+    public var ingests: IngestRepository {
+        IngestRepository(client: client, logger: logger, wakeUps: workerWakeUps)
+    }
     public var inlineBlobs: InlineBlobRepository { InlineBlobRepository(client: client, logger: logger) }
     public var jobs: JobRepository { JobRepository(client: client, logger: logger) }
     public var lineage: LineageLog { LineageLog(client: client, logger: logger) }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import PostgresNIO
 import Testing
 
 @testable import TestSupport
@@ -48,6 +49,28 @@ import Testing
             let document = try await client.call(.get, "/api/v1/objects/\(ids[1])/content", key: app.adminKey)
             #expect(String(buffer: document.body) == #"{"name":"example","value":123}"#)
             #expect(document.headers[.contentType] == "application/json")
+        }
+    }
+
+    /// The ingest no longer notifies inside its own statement (that serialised every commit):
+    /// the wake-up follows the commit, and idle workers take the document without polling.
+    @Test func idleWorkersAreWokenByTheIngestNotByTheirPoll() async throws {
+        try await TestApp.run(configure: { $0.workers.pollInterval = .seconds(600) }) { client, app in
+            // Let the workers go idle (their first claim finds nothing) before anything arrives.
+            try await eventually("the workers to listen") {
+                let rows = try await app.catalog.client.query(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE query LIKE 'LISTEN%'", logger: TestCluster.logger)
+                for try await count in rows.decode(Int.self) { return count > 0 }
+                return false
+            }
+            for document in [#"{"a":1}"#, #"{"a":2}"#] {
+                let accepted = try await client.call(
+                    .post, "/api/v1/ingest", key: app.adminKey, contentType: "application/json",
+                    body: ByteBuffer(string: document)
+                ).json()
+                let status = try await client.waitForJob(try #require(accepted["job_id"] as? String), key: app.adminKey)
+                #expect(status["status"] as? String == "done")
+            }
         }
     }
 

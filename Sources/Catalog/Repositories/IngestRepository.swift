@@ -11,6 +11,7 @@ public struct IngestRepository: Sendable {
 
     let client: PostgresClient
     let logger: Logger
+    let wakeUps: WorkerWakeUps
 
     /// Repeats of the same bytes inside one request are recorded once, with a count: a request
     /// of 10,000 identical documents is one asset, one lineage event and one item, not 10,000.
@@ -26,30 +27,32 @@ public struct IngestRepository: Sendable {
         let request = RequestContext(
             id: UUID(), owner: owner, firstStage: firstStage, maxAttempts: maxAttempts, actor: actor)
         let batch = DistinctAssets(assets, requestID: request.id)
-        let ids = try await client.retryingConflicts(logger: logger) {
+        let (ids, queued) = try await client.retryingConflicts(logger: logger) {
             try await record(batch, request)
         }
+        if queued { wakeUps.ring() }
         return Receipt(requestID: request.id, assetIDs: batch.positions.map { ids[$0]! })
     }
 
-    /// Asset ids by SHA-256.
-    private func record(_ batch: DistinctAssets, _ request: RequestContext) async throws -> [String: UUID] {
+    /// Asset ids by SHA-256, and whether a new asset (and so a job) was recorded.
+    private func record(_ batch: DistinctAssets, _ request: RequestContext) async throws -> ([String: UUID], Bool) {
         // The commonest request, one new item, is one statement and atomic by itself.
         if batch.items.count == 1 {
             let inserted = try await insertNew(batch, request, on: nil)
-            if !inserted.isEmpty { return inserted }
+            if !inserted.isEmpty { return (inserted, true) }
         }
         // Only a repeat makes the single-item statement write nothing: no need to try it again.
         let knownRepeat = batch.items.count == 1
         return try await client.transaction(logger: logger) { connection in
             var ids = knownRepeat ? [:] : try await insertNew(batch, request, on: connection)
+            let queued = !ids.isEmpty
             let repeats = batch.items.filter { ids[$0.asset.sha256] == nil }
-            guard !repeats.isEmpty else { return ids }
+            guard !repeats.isEmpty else { return (ids, queued) }
             try await connection.query(
                 "INSERT INTO ingest_requests (id, owner) VALUES (\(request.id), \(request.owner)) ON CONFLICT DO NOTHING",
                 logger: logger)
             ids.merge(try await recordRepeats(repeats, request, on: connection)) { $1 }
-            return ids
+            return (ids, queued)
         }
     }
 
@@ -63,9 +66,9 @@ public struct IngestRepository: Sendable {
 
     /// Every new asset of the batch with everything that comes with it, in one statement: the
     /// rows, their first lineage events (each chain's start, so no lock is needed), their first
-    /// jobs, the request and its items, small documents' bytes, and a NOTIFY for the workers
-    /// (PostgreSQL delivers one per transaction). Assets the owner already has are left out of
-    /// the result, having written nothing.
+    /// jobs, the request and its items, and small documents' bytes. The workers are woken after
+    /// the commit (`WorkerWakeUps`). Assets the owner already has are left out of the result,
+    /// having written nothing.
     private func insertNew(
         _ batch: DistinctAssets, _ request: RequestContext, on connection: PostgresConnection?
     ) async throws -> [String: UUID] {
@@ -76,7 +79,7 @@ public struct IngestRepository: Sendable {
             }
         var ids: [String: UUID] = [:]
         for try await row in rows {
-            let (sha256, id, _) = try row.decode((String, UUID, String).self)
+            let (sha256, id) = try row.decode((String, UUID).self)
             ids[sha256] = id
         }
         return ids
@@ -180,8 +183,8 @@ public struct IngestRepository: Sendable {
     }
 }
 
-/// Every new asset of a batch with its first lineage event, first job, request, items, inline
-/// bytes and a NOTIFY, in one statement (see `IngestRepository.insertNew`).
+/// Every new asset of a batch with its first lineage event, first job, request, items and inline
+/// bytes, in one statement (see `IngestRepository.insertNew`).
 private struct InsertNewAssets: HotStatement {
     static let sql = """
         WITH input AS (
@@ -222,7 +225,7 @@ private struct InsertNewAssets: HotStatement {
             WHERE content IS NOT NULL ORDER BY sha256
             ON CONFLICT (sha256) DO NOTHING
         )
-        SELECT new.sha256, new.id, pg_notify('\(JobRepository.channel)', '')::text FROM new
+        SELECT new.sha256, new.id FROM new
         """
 
     let records: String
