@@ -4,8 +4,8 @@ import Logging
 import Metrics
 import PostgresNIO
 
-/// Runs claimed jobs: the stage, a lease heartbeat beside it, then completion or failure. The
-/// stages of a batch run one after another and are completed together, in one transaction.
+/// Runs claimed jobs: the stage (or task), a lease heartbeat beside it, then completion or
+/// failure. The stages of one claim are completed together, in one transaction.
 struct JobRunner: Sendable {
     let catalog: CatalogDatabase
     let pipeline: Pipeline
@@ -15,39 +15,10 @@ struct JobRunner: Sendable {
 
     var actor: String { "worker:\(worker)" }
 
+    /// Runs what one claim took, one job after another under one heartbeat, so a job waiting its
+    /// turn keeps its lease. A task is completed as it finishes; a stage that fails is recorded at
+    /// once, alone; the stages that succeed are completed together at the end.
     func run(_ jobs: [ClaimedJob]) async {
-        let stages = jobs.filter { if case .asset = $0.subject { true } else { false } }
-        for job in jobs where !stages.contains(job) { await run(job) }
-        guard stages.count > 1 else {
-            if let job = stages.first { await run(job) }
-            return
-        }
-        await runBatch(stages)
-    }
-
-    /// One job alone: a task, or a batch of one stage.
-    func run(_ job: ClaimedJob) async {
-        let logger = logger(for: job)
-        let started = ContinuousClock.now
-        do {
-            switch job.subject {
-            case .asset:
-                let completion = try await withLeaseHeartbeat([job]) { try await process(job) }
-                let lost = try await catalog.jobs.complete([completion], actor: actor)
-                if !lost.isEmpty { throw LeaseLost(jobID: job.id) }
-            case .task(let key, let payload): try await runTask(job, key: key, payload: payload)
-            }
-            record(job, outcome: "done", since: started)
-            logger.debug("job done")
-        } catch {
-            await handle(error, of: job, since: started, logger: logger)
-        }
-    }
-
-    /// Stages run one after another under one heartbeat; a stage that fails is recorded at once,
-    /// alone; the others are completed together. Should that transaction fail, each is completed
-    /// alone, so one stage's unstorable output cannot fail the rest.
-    private func runBatch(_ jobs: [ClaimedJob]) async {
         let started = ContinuousClock.now
         let completions: [StageCompletion]
         do {
@@ -55,42 +26,49 @@ struct JobRunner: Sendable {
                 var completions: [StageCompletion] = []
                 for job in jobs {
                     do {
-                        completions.append(try await process(job))
-                    } catch let error where !(error is CancellationError || error is LeaseLost) {
-                        await handle(error, of: job, since: started, logger: logger(for: job))
+                        switch job.subject {
+                        case .asset: completions.append(try await process(job))
+                        case .task(let key, let payload):
+                            try await runTask(job, key: key, payload: payload)
+                            record(job, outcome: "done", since: started)
+                        }
+                    } catch let error where !(error is CancellationError) {
+                        await handle(error, of: job, since: started)
                     }
                 }
                 return completions
             }
         } catch {
-            // Cancelled (every job is given back; a failed one's lease is already gone) or every
-            // lease lost.
-            for job in jobs { await handle(error, of: job, since: started, logger: logger(for: job)) }
+            // Cancelled (the jobs are given back; one already recorded has no lease to give) or
+            // every lease lost.
+            for job in jobs { await handle(error, of: job, since: started) }
             return
         }
+        await complete(completions, since: started)
+    }
+
+    /// In one transaction; should it fail (an output PostgreSQL refuses), each stage is completed
+    /// alone, so one stage's unstorable output fails only its own asset.
+    private func complete(_ completions: [StageCompletion], since started: ContinuousClock.Instant) async {
+        guard !completions.isEmpty else { return }
+        let lost: Set<Int64>
         do {
-            let lost = try await catalog.jobs.complete(completions, actor: actor)
-            for completion in completions {
-                let job = completion.job
-                if lost.contains(job.id) {
-                    await handle(LeaseLost(jobID: job.id), of: job, since: started, logger: logger(for: job))
-                } else {
-                    record(job, outcome: "done", since: started)
-                }
-            }
+            lost = try await catalog.jobs.complete(completions, actor: actor)
         } catch {
+            guard completions.count > 1 else {
+                return await handle(error, of: completions[0].job, since: started)
+            }
             logger.warning(
                 "a batch completion failed; completing its stages one by one",
                 metadata: ["error": "\(DatabaseFailure(error))"])
-            for completion in completions {
-                let job = completion.job
-                do {
-                    let lost = try await catalog.jobs.complete([completion], actor: actor)
-                    if !lost.isEmpty { throw LeaseLost(jobID: job.id) }
-                    record(job, outcome: "done", since: started)
-                } catch {
-                    await handle(error, of: job, since: started, logger: logger(for: job))
-                }
+            for completion in completions { await complete([completion], since: started) }
+            return
+        }
+        for completion in completions {
+            if lost.contains(completion.job.id) {
+                await handle(LeaseLost(jobID: completion.job.id), of: completion.job, since: started)
+            } else {
+                record(completion.job, outcome: "done", since: started)
             }
         }
     }
@@ -113,11 +91,8 @@ struct JobRunner: Sendable {
             followUps: { pipeline.followUps(after: stage.name, kind: asset.kind, states: $0) })
     }
 
-    private func handle(
-        _ error: any Error, of job: ClaimedJob, since started: ContinuousClock.Instant, logger: Logger
-    )
-        async
-    {
+    private func handle(_ error: any Error, of job: ClaimedJob, since started: ContinuousClock.Instant) async {
+        let logger = logger(for: job)
         switch error {
         case is CancellationError:
             // Shutting down hard: give the job back untouched for another worker. In a task of
@@ -152,7 +127,7 @@ struct JobRunner: Sendable {
         guard let handler = pipeline.task(kind: job.stage) else {
             throw UnprocessableContent("no task kind '\(job.stage)' in this build of afa")
         }
-        let detail = try await withLeaseHeartbeat([job]) { try await handler.run(key: key, payload: payload) }
+        let detail = try await handler.run(key: key, payload: payload)
         let next = handler.nextRun(maxAttempts: configuration.retry.maxAttempts)
         try await catalog.jobs.completeTask(job, detail: detail, actor: actor, next: next)
     }

@@ -55,6 +55,47 @@ import Testing
         }
     }
 
+    /// The second job of a claim waits while the first runs past the lease's length: the
+    /// claim's heartbeat keeps its lease too, so the idle worker beside never takes it over.
+    @Test func aJobWaitingItsTurnInABatchKeepsItsLease() async throws {
+        try await withCatalog { catalog, _ in
+            let log = StageLog()
+            let gate = Gate()
+            let ids = try await recordAssets(
+                2, kind: .json, in: catalog, root: StageReference(name: "slow", version: "1"))
+            let stage = TestStage(name: "slow", gate: gate, log: log)
+            try await withWorkers(
+                catalog, Pipeline(stages: [stage]), concurrency: 2, configure: { $0.lease = .seconds(1) }
+            ) {
+                try await eventually("the first stage to wait at the gate") { gate.arrived == 1 }
+                let claimed = try await leaseEnds(catalog)
+                try await eventually("both leases to be extended past their first length") {
+                    let now = try await leaseEnds(catalog)
+                    return now.count == 2 && now.allSatisfy { id, end in end > claimed[id]! + 1.5 }
+                }
+                gate.open()
+                try await eventually("both assets to be ready") {
+                    var ready = 0
+                    for id in ids where try await catalog.assets.find(id)?.status == .ready { ready += 1 }
+                    return ready == 2
+                }
+            }
+            #expect(ids.allSatisfy { log.runs(of: "slow", for: $0).count == 1 })
+            let attempts = try await catalog.client.query("SELECT max(attempts) FROM jobs", logger: TestCluster.logger)
+            for try await most in attempts.decode(Int.self) { #expect(most == 1) }
+        }
+    }
+
+    /// Each running job's lease end, in seconds since the epoch.
+    func leaseEnds(_ catalog: CatalogDatabase) async throws -> [Int64: Double] {
+        let rows = try await catalog.client.query(
+            "SELECT id, extract(epoch FROM lease_until)::float8 FROM jobs WHERE state = 'processing'",
+            logger: TestCluster.logger)
+        var ends: [Int64: Double] = [:]
+        for try await (id, end) in rows.decode((Int64, Double).self) { ends[id] = end }
+        return ends
+    }
+
     func job(of asset: UUID, in catalog: CatalogDatabase) async throws -> (String, String?) {
         let rows = try await catalog.client.query(
             "SELECT state, last_error FROM jobs WHERE asset_id = \(asset)", logger: TestCluster.logger)
