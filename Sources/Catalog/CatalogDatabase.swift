@@ -8,16 +8,19 @@ public struct CatalogDatabase: Sendable {
     public let logger: Logger
     /// One per catalog: the wake-ups of every ingest on it are coalesced.
     public let workerWakeUps: WorkerWakeUps
+    /// One per catalog: concurrent single-document ingests share statements.
+    let groupedIngests: GroupedIngests
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
         self.workerWakeUps = WorkerWakeUps(client: client, logger: logger)
+        self.groupedIngests = GroupedIngests(client: client, logger: logger)
     }
 
     public var assets: AssetRepository { AssetRepository(client: client, logger: logger) }
     public var ingests: IngestRepository {
-        IngestRepository(client: client, logger: logger, wakeUps: workerWakeUps)
+        IngestRepository(client: client, logger: logger, wakeUps: workerWakeUps, grouped: groupedIngests)
     }
     public var inlineBlobs: InlineBlobRepository { InlineBlobRepository(client: client, logger: logger) }
     public var jobs: JobRepository { JobRepository(client: client, logger: logger) }

@@ -22,8 +22,11 @@ struct DistinctAssets {
             return .object(detail)
         }
 
-        var newAssetRecord: JSONValue {
+        func newAssetRecord(_ request: IngestRepository.RequestContext) -> JSONValue {
             [
+                "request_id": .string(request.id.uuidString), "owner": .string(request.owner),
+                "actor": .string(request.actor), "stage": .string(request.firstStage.name),
+                "version": .string(request.firstStage.version), "max_attempts": .number(Double(request.maxAttempts)),
                 "ord": .number(Double(position)), "id": .string(newID.uuidString.lowercased()),
                 "kind": .string(asset.kind.rawValue), "sha256": .string(asset.sha256),
                 "size": .number(Double(asset.size)), "media_type": .string(asset.mediaType),
@@ -61,11 +64,7 @@ struct DistinctAssets {
         positions = assets.map(\.sha256)
     }
 
-    /// The batch as one `jsonb` array for `jsonb_to_recordset`: one bind however many items.
-    func recordsetText(_ record: KeyPath<Item, JSONValue>) -> String {
-        Self.recordsetText(items, record)
-    }
-
+    /// Items as one `jsonb` array for `jsonb_to_recordset`: one bind however many items.
     static func recordsetText(_ items: [Item], _ record: KeyPath<Item, JSONValue>) -> String {
         JSONValue.array(items.map { $0[keyPath: record] }).jsonText
     }

@@ -12,6 +12,7 @@ public struct IngestRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
     let wakeUps: WorkerWakeUps
+    let grouped: GroupedIngests
 
     /// Repeats of the same bytes inside one request are recorded once, with a count: a request
     /// of 10,000 identical documents is one asset, one lineage event and one item, not 10,000.
@@ -36,9 +37,10 @@ public struct IngestRepository: Sendable {
 
     /// Asset ids by SHA-256, and whether a new asset (and so a job) was recorded.
     private func record(_ batch: DistinctAssets, _ request: RequestContext) async throws -> ([String: UUID], Bool) {
-        // The commonest request, one new item, is one statement and atomic by itself.
+        // The commonest request, one new item, is one statement and atomic by itself, shared with
+        // the requests arriving at the same moment.
         if batch.items.count == 1 {
-            let inserted = try await insertNew(batch, request, on: nil)
+            let inserted = try await grouped.insert(batch.items[0].newAssetRecord(request), of: request.id)
             if !inserted.isEmpty { return (inserted, true) }
         }
         // Only a repeat makes the single-item statement write nothing: no need to try it again.
@@ -70,19 +72,11 @@ public struct IngestRepository: Sendable {
     /// the commit (`WorkerWakeUps`). Assets the owner already has are left out of the result,
     /// having written nothing.
     private func insertNew(
-        _ batch: DistinctAssets, _ request: RequestContext, on connection: PostgresConnection?
+        _ batch: DistinctAssets, _ request: RequestContext, on connection: PostgresConnection
     ) async throws -> [String: UUID] {
-        let statement = InsertNewAssets(records: batch.recordsetText(\.newAssetRecord), request: request)
-        let rows =
-            if let connection { try await connection.execute(statement, logger: logger) } else {
-                try await client.execute(statement, logger: logger)
-            }
-        var ids: [String: UUID] = [:]
-        for try await row in rows {
-            let (sha256, id) = try row.decode((String, UUID).self)
-            ids[sha256] = id
-        }
-        return ids
+        let statement = InsertNewAssets(batch.items.map { $0.newAssetRecord(request) })
+        return try await InsertNewAssets.ids(from: try await connection.execute(statement, logger: logger))[request.id]
+            ?? [:]
     }
 
     /// Assets the owner already had: an `ingest.repeated` event on each one's chain and an item.
@@ -183,27 +177,31 @@ public struct IngestRepository: Sendable {
     }
 }
 
-/// Every new asset of a batch with its first lineage event, first job, request, items and inline
-/// bytes, in one statement (see `IngestRepository.insertNew`).
-private struct InsertNewAssets: HotStatement {
+/// Every new asset of one or more requests with its first lineage event, first job, request,
+/// item and inline bytes, in one statement. Each record carries its request's fields (id, owner,
+/// actor, first stage), so concurrent requests can share the statement (`GroupedIngests`).
+/// Returns each new asset's request, SHA-256 and id; an asset its owner already had (or that an
+/// earlier record of the same statement inserted) is left out, having written nothing.
+struct InsertNewAssets: HotStatement {
     static let sql = """
         WITH input AS (
             SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+                request_id uuid, owner text, actor text, stage text, version text, max_attempts int,
                 ord int, id uuid, kind text, sha256 text, size bigint, media_type text, original_filename text,
                 storage_key text, metadata jsonb, comments text, copies int, detail jsonb, content text)
         ), inserted AS (
             INSERT INTO assets (id, kind, owner, sha256, size, media_type, original_filename, storage_key,
                                 status, metadata, comments)
-            SELECT id, kind, $2, decode(sha256, 'hex'), size, media_type, original_filename,
+            SELECT id, kind, owner, decode(sha256, 'hex'), size, media_type, original_filename,
                    storage_key, 'stored', metadata, comments
-            FROM input ORDER BY sha256
+            FROM input ORDER BY sha256, owner
             ON CONFLICT (owner, sha256) DO NOTHING
             RETURNING id
         ), new AS (
             SELECT input.* FROM input JOIN inserted USING (id)
         ), event AS (
-            SELECT id AS asset_id, 1 AS seq, clock_timestamp() AS at, $3::text AS actor,
-                   'ingest.accepted'::text AS action, detail, NULL::bytea AS prev_hash
+            SELECT id AS asset_id, 1 AS seq, clock_timestamp() AS at, actor, 'ingest.accepted'::text AS action,
+                   detail, NULL::bytea AS prev_hash
             FROM new
         ), lineage_row AS (
             INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
@@ -211,35 +209,42 @@ private struct InsertNewAssets: HotStatement {
             FROM event
         ), job AS (
             INSERT INTO jobs (asset_id, stage, version, state, max_attempts)
-            SELECT id, $4, $5, 'queued', $6 FROM new
+            SELECT id, stage, version, 'queued', max_attempts FROM new
         ), request AS (
             INSERT INTO ingest_requests (id, owner)
-            SELECT $7, $2 WHERE EXISTS (SELECT 1 FROM inserted)
+            SELECT DISTINCT request_id, owner FROM new
             ON CONFLICT (id) DO NOTHING
         ), item AS (
             INSERT INTO ingest_request_items (request_id, position, asset_id, copies)
-            SELECT $7, ord, id, copies FROM new
+            SELECT request_id, ord, id, copies FROM new
         ), inline_content AS (
             INSERT INTO inline_blobs (sha256, content)
-            SELECT decode(sha256, 'hex'), decode(content, 'base64') FROM new
+            SELECT DISTINCT ON (sha256) decode(sha256, 'hex'), decode(content, 'base64') FROM new
             WHERE content IS NOT NULL ORDER BY sha256
             ON CONFLICT (sha256) DO NOTHING
         )
-        SELECT new.sha256, new.id FROM new
+        SELECT new.request_id, new.sha256, new.id FROM new
         """
 
     let records: String
-    let request: IngestRepository.RequestContext
+
+    init(_ records: [JSONValue]) {
+        self.records = JSONValue.array(records).jsonText
+    }
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings()
         bindings.append(records)
-        bindings.append(request.owner)
-        bindings.append(request.actor)
-        bindings.append(request.firstStage.name)
-        bindings.append(request.firstStage.version)
-        bindings.append(request.maxAttempts)
-        bindings.append(request.id)
         return bindings
+    }
+
+    /// The asset ids of each request, by SHA-256.
+    static func ids(from rows: some AsyncSequence<PostgresRow, any Error>) async throws -> [UUID: [String: UUID]] {
+        var ids: [UUID: [String: UUID]] = [:]
+        for try await row in rows {
+            let (request, sha256, id) = try row.decode((UUID, String, UUID).self)
+            ids[request, default: [:]][sha256] = id
+        }
+        return ids
     }
 }
