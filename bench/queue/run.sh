@@ -4,7 +4,8 @@
 #      and with 2 worker processes of 4 (`afa-fixture-worker noop`: `afa worker` with a no-op stage)
 #   2. small JSON documents/s over HTTP (one per request, 32 clients, the in-process workers on)
 #      as a ratio to the disk's own limit for durable small writes, measured in the same run:
-#      pgbench, one small jsonb row per transaction, 32 clients, on a scratch cluster
+#      pgbench, one small jsonb row per transaction, 32 clients, on a scratch cluster; then how
+#      many documents shared an ingest statement and jobs a completion, and the ingest alone
 #   3. /healthz p50/p99 over 200 requests while CLIP occupies every compute thread
 # Usage: bench/queue/run.sh [RUNS]   (JOBS=5000 jobs per throughput run)
 set -euo pipefail
@@ -97,6 +98,22 @@ kill "$SERVER"; wait "$SERVER" || true
 DOCS=$(median <"$WORK/docs")
 echo "documents: $DOCS docs/s  (runs: $(tr '\n' ' ' <"$WORK/docs"))"
 awk -v d="$DOCS" -v p="$PGBENCH" 'BEGIN { printf "ratio to pgbench: %.2f (target ≥ 0.33)\n", d / p }'
+# Where the time goes: rows written by one statement share its transaction id (xmin).
+echo "shared statements: $(sql "SELECT round(count(*)::numeric / count(DISTINCT xmin::text), 1)
+    FROM lineage WHERE action = 'ingest.accepted'") documents per ingest statement, $(sql "SELECT
+    round(count(*)::numeric / count(DISTINCT xmin::text), 1) FROM jobs WHERE state = 'done'") jobs per completion"
+
+echo "== the ingest alone: the same, no workers =="
+sql "TRUNCATE jobs, lineage, ingest_request_items, ingest_requests, inline_blobs, assets CASCADE"
+PORT=18403 WORKER_THREADS=0 "$BIN/afa" serve >"$WORK/serve-api.log" 2>&1 &
+SERVER=$!
+PIDS+=($SERVER)
+wait_for "curl -sf http://127.0.0.1:18403/readyz >/dev/null"
+for run in $(seq 1 "$RUNS"); do
+    wrk -t2 -c32 -d10s -s bench/ingest/documents.lua "http://127.0.0.1:18403" | sed -n 's/docs_per_second=\([0-9]*\).*/\1/p'
+done >"$WORK/docs-alone"
+kill "$SERVER"; wait "$SERVER" || true
+echo "documents, no workers: $(median <"$WORK/docs-alone") docs/s  (runs: $(tr '\n' ' ' <"$WORK/docs-alone"))"
 
 echo "== /healthz over 200 requests while CLIP (random ViT-B/32) occupies every compute thread =="
 CLIP_DIR="${CLIP_DIR:-/tmp/afa-bench-vit-b-32}"
