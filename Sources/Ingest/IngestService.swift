@@ -63,7 +63,9 @@ public struct IngestService: Sendable {
                     assets.append(known)
                     continue
                 }
-                if case .document(let bytes, _) = item, bytes.readableBytes <= inlineDocumentBytes {
+                if case .document(let bytes, _) = item, inlineDocumentBytes > 0,
+                    bytes.readableBytes <= inlineDocumentBytes
+                {
                     let asset = Self.inlineDocument(bytes, comments: batch.comments)
                     assets.append(asset)
                     stagedDocuments[bytes] = asset

@@ -12,6 +12,8 @@ struct JobRunner: Sendable {
     let configuration: WorkerConfiguration
     let worker: String
     let logger: Logger
+    /// Set on graceful shutdown: jobs of a claim not yet started are given back, not run.
+    var isStopping: @Sendable () -> Bool = { false }
 
     var actor: String { "worker:\(worker)" }
 
@@ -21,10 +23,13 @@ struct JobRunner: Sendable {
     func run(_ jobs: [ClaimedJob]) async {
         let started = ContinuousClock.now
         let completions: [StageCompletion]
+        let unstarted: [ClaimedJob]
         do {
-            completions = try await withLeaseHeartbeat(jobs) {
+            (completions, unstarted) = try await withLeaseHeartbeat(jobs) {
                 var completions: [StageCompletion] = []
-                for job in jobs {
+                for (index, job) in jobs.enumerated() {
+                    try Task.checkCancellation()
+                    if isStopping() { return (completions, Array(jobs[index...])) }
                     do {
                         switch job.subject {
                         case .asset: completions.append(try await process(job))
@@ -36,7 +41,7 @@ struct JobRunner: Sendable {
                         await handle(error, of: job, since: started)
                     }
                 }
-                return completions
+                return (completions, [])
             }
         } catch {
             // Cancelled (the jobs are given back; one already recorded has no lease to give) or
@@ -44,6 +49,7 @@ struct JobRunner: Sendable {
             for job in jobs { await handle(error, of: job, since: started) }
             return
         }
+        for job in unstarted { await handle(CancellationError(), of: job, since: started) }
         await complete(completions, since: started)
     }
 
@@ -146,7 +152,8 @@ struct JobRunner: Sendable {
 
     /// Extends the leases every third of their length while `body` runs, so long stages (a video)
     /// are not taken over by another worker while still making progress. Once every lease is
-    /// lost, `body` is cancelled: its results could no longer be recorded.
+    /// lost, `body` is cancelled: its results could no longer be recorded. A database error in
+    /// between is not a lost lease.
     private func withLeaseHeartbeat<T: Sendable>(
         _ jobs: [ClaimedJob], _ body: @Sendable @escaping () async throws -> T
     )
@@ -158,7 +165,13 @@ struct JobRunner: Sendable {
                 var held = jobs
                 while true {
                     try await Task.sleep(for: configuration.lease / 3)
-                    let still = try await catalog.jobs.extendLeases(held, by: configuration.lease)
+                    // A failed extension is tried again at the next beat: the lease is not lost
+                    // until it expires, and a completion then finds out which ones were.
+                    guard let still = try? await catalog.jobs.extendLeases(held, by: configuration.lease) else {
+                        try Task.checkCancellation()
+                        logger.warning("could not extend the leases of running jobs; trying again")
+                        continue
+                    }
                     held.removeAll { !still.contains($0.id) }
                     if held.isEmpty { throw LeaseLost(jobID: jobs[0].id) }
                 }

@@ -110,8 +110,10 @@ public struct WorkerPool: Service {
 
     private func workLoop(name: String, claiming names: [String], batch: Int) async {
         let worker = "\(configuration.workerID)#\(name)"
+        let stopping = self.stopping
         let runner = JobRunner(
-            catalog: catalog, pipeline: pipeline, configuration: configuration, worker: worker, logger: logger)
+            catalog: catalog, pipeline: pipeline, configuration: configuration, worker: worker, logger: logger,
+            isStopping: { stopping.isSet })
         while !stopping.isSet && !Task.isCancelled {
             let rings = doorbell.rings
             do {

@@ -84,6 +84,30 @@ import Testing
         }
     }
 
+    /// A worker that died with a batch in flight (a document that kills it, a deploy): its jobs
+    /// come back one per claim, so each spends its own attempts, not its batch-mates'.
+    @Test func aBatchWhoseWorkerDiedComesBackOneJobAtATime() async throws {
+        try await withCatalog { catalog, _ in
+            _ = try await recordAssets(3, kind: .json, in: catalog, root: Self.root)
+            let lost = try await catalog.jobs.claim(
+                worker: "dies", lease: .milliseconds(50), stages: ["first"], limit: 16)
+            #expect(lost.count == 3)
+            var retaken: [ClaimedJob] = []
+            try await eventually("the lost jobs to be claimable again") {
+                let claimed = try await claimAll(catalog)
+                #expect(claimed.count <= 1)
+                retaken += claimed
+                return retaken.count == 3
+            }
+            #expect(Set(retaken.map(\.id)) == Set(lost.map(\.id)))
+            #expect(retaken.allSatisfy { $0.attempt == 2 })
+            // Waiting jobs are still taken as a batch.
+            _ = try await recordAssets(2, kind: .json, in: catalog, root: Self.root)
+            let mixed = try await claimAll(catalog, limit: 2)
+            #expect(mixed.count == 2 && mixed.allSatisfy { $0.attempt == 1 })
+        }
+    }
+
     @Test func aBatchClaimTakesTheOldestJobsOnceAndAtMostTheLimit() async throws {
         try await withCatalog { catalog, _ in
             _ = try await recordAssets(7, kind: .json, in: catalog, root: Self.root)

@@ -13,7 +13,9 @@ import Synchronization
 ///
 /// Each record carries its request's fields, so requests of different owners share a statement.
 /// Should the shared statement fail, every request in it runs its statement alone: one request's
-/// error stays its own.
+/// error stays its own. One statement runs at a time per process, so one that waits (on a unique
+/// key another transaction holds) holds up the requests queued behind it; they are bounded by
+/// the HTTP clients' own concurrency.
 final class GroupedIngests: Sendable {
     /// Records per statement: bounds the statement's size and a request's wait.
     static let maximumGroup = 64
@@ -50,7 +52,16 @@ final class GroupedIngests: Sendable {
             if startRunner { Task { await self.drain() } }
         }
         if let grouped { return grouped }
-        // The shared statement failed: alone, this request's own error (if any) is its own.
+        // The shared statement failed. If the connection broke after its commit, the request is
+        // recorded already; otherwise it runs alone, and its own error (if any) is its own.
+        let committed = try await client.query(
+            """
+            SELECT encode(a.sha256, 'hex'), a.id FROM ingest_request_items i JOIN assets a ON a.id = i.asset_id
+            WHERE i.request_id = \(request)
+            """, logger: logger)
+        var recorded: [String: UUID] = [:]
+        for try await (sha256, id) in committed.decode((String, UUID).self) { recorded[sha256] = id }
+        if !recorded.isEmpty { return recorded }
         let rows = try await client.execute(InsertNewAssets([record]), logger: logger)
         return try await InsertNewAssets.ids(from: rows)[request] ?? [:]
     }

@@ -148,22 +148,41 @@ extension Duration {
 
 /// The claim of `JobRepository.claim`, run by every idle worker: prepared once per connection.
 /// The asset's columns follow the job's (all NULL for a task).
+///
+/// Up to `$4` jobs, at most one of them a job whose worker died (taken first): a batch that was
+/// in flight when its worker crashed comes back a job at a time, so a job that kills its worker
+/// spends its own attempts, not those of the jobs claimed with it. A row locked here but left
+/// out by the outer limit is untouched, and unlocked when the claim commits.
 private struct Claim: HotStatement {
     static let sql = """
         WITH claimed AS (
             UPDATE jobs SET state = 'processing', attempts = attempts + 1, lease_token = gen_random_uuid(),
                 lease_until = now() + $2 * interval '1 second', leased_by = $1, updated_at = now()
             WHERE id IN (
-                SELECT j.id FROM jobs j
-                WHERE j.stage = ANY($3)
-                  AND ((j.state = 'queued' AND j.run_after <= now())
-                    OR (j.state = 'processing' AND j.lease_until < now() AND j.attempts < j.max_attempts))
-                  AND (j.task_key IS NULL OR NOT EXISTS (
-                    SELECT 1 FROM jobs running
-                    WHERE running.task_key = j.task_key AND running.state = 'processing' AND running.id <> j.id))
-                ORDER BY j.run_after, j.id
+                SELECT id FROM (
+                    SELECT id, 0 AS rank FROM (
+                        SELECT j.id FROM jobs j
+                        WHERE j.stage = ANY($3) AND j.state = 'processing' AND j.lease_until < now()
+                          AND j.attempts < j.max_attempts
+                        ORDER BY j.lease_until, j.id
+                        LIMIT 1
+                        FOR UPDATE SKIP LOCKED
+                    ) abandoned
+                    UNION ALL
+                    SELECT id, 1 AS rank FROM (
+                        SELECT j.id FROM jobs j
+                        WHERE j.stage = ANY($3) AND j.state = 'queued' AND j.run_after <= now()
+                          AND (j.task_key IS NULL OR NOT EXISTS (
+                            SELECT 1 FROM jobs running
+                            WHERE running.task_key = j.task_key AND running.state = 'processing'
+                              AND running.id <> j.id))
+                        ORDER BY j.run_after, j.id
+                        LIMIT $4
+                        FOR UPDATE SKIP LOCKED
+                    ) waiting
+                ) candidates
+                ORDER BY rank
                 LIMIT $4
-                FOR UPDATE SKIP LOCKED
             )
             RETURNING id, asset_id, task_key, payload, stage, attempts, max_attempts, lease_token
         ), touched AS (
