@@ -49,22 +49,6 @@ public struct LineageLog: Sendable {
         try await append(event, to: .asset(assetID), on: connection, logger: logger, lockHeld: lockHeld)
     }
 
-    /// Appending an event to an asset's chain, as common table expressions over `$1` (asset id),
-    /// `$2` (actor), `$3` (action) and `$4` (detail), for statements that append and do more.
-    static let assetAppendCTEs = """
-        previous AS (
-            SELECT seq, hash FROM lineage WHERE asset_id = $1 ORDER BY seq DESC LIMIT 1
-        ), event AS (
-            SELECT $1::uuid AS asset_id, coalesce((SELECT seq FROM previous), 0) + 1 AS seq,
-                   clock_timestamp() AS at, $2::text AS actor, $3::text AS action, $4::jsonb AS detail,
-                   (SELECT hash FROM previous) AS prev_hash
-        ), appended AS (
-            INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
-            SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(LineageHash.sqlExpression)
-            FROM event
-        )
-        """
-
     static func lock(_ subject: LineageSubject, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             "SELECT pg_advisory_xact_lock(hashtextextended(\(subject.lockName), 0))", logger: logger)
@@ -131,7 +115,20 @@ public struct LineageLog: Sendable {
 
 /// One event on an asset's chain, the caller holding its lock: every completion and failure.
 private struct AppendAssetEvent: HotStatement {
-    static let sql = "WITH \(LineageLog.assetAppendCTEs) SELECT 1"
+    static let sql = """
+        WITH previous AS (
+            SELECT seq, hash FROM lineage WHERE asset_id = $1 ORDER BY seq DESC LIMIT 1
+        ), event AS (
+            SELECT $1::uuid AS asset_id, coalesce((SELECT seq FROM previous), 0) + 1 AS seq,
+                   clock_timestamp() AS at, $2::text AS actor, $3::text AS action, $4::jsonb AS detail,
+                   (SELECT hash FROM previous) AS prev_hash
+        ), appended AS (
+            INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
+            SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(LineageHash.sqlExpression)
+            FROM event
+        )
+        SELECT 1
+        """
 
     let assetID: UUID
     let actor: String
