@@ -19,3 +19,11 @@ extension PostgresConnection {
         for try await _ in try await execute(statement, logger: logger) {}
     }
 }
+
+extension PostgresBindings {
+    /// The values of `$1`, `$2`… in order.
+    init<each Value: PostgresNonThrowingEncodable>(_ values: repeat each Value) {
+        self.init()
+        for value in repeat each values { append(value) }
+    }
+}

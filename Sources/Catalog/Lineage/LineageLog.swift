@@ -135,12 +135,5 @@ private struct AppendAssetEvent: HotStatement {
     let action: String
     let detail: String
 
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(assetID)
-        bindings.append(actor)
-        bindings.append(action)
-        bindings.append(detail)
-        return bindings
-    }
+    func makeBindings() -> PostgresBindings { PostgresBindings(assetID, actor, action, detail) }
 }

@@ -100,9 +100,5 @@ private struct FindAsset: HotStatement {
     static let sql = "SELECT \(AssetRepository.columns) FROM assets WHERE id = $1"
     let id: UUID
 
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(id)
-        return bindings
-    }
+    func makeBindings() -> PostgresBindings { PostgresBindings(id) }
 }

@@ -232,11 +232,7 @@ struct InsertNewAssets: HotStatement {
         self.records = JSONValue.array(records).jsonText
     }
 
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(records)
-        return bindings
-    }
+    func makeBindings() -> PostgresBindings { PostgresBindings(records) }
 
     /// The asset ids of each request, by SHA-256.
     static func ids(from rows: some AsyncSequence<PostgresRow, any Error>) async throws -> [UUID: [String: UUID]] {

@@ -39,9 +39,5 @@ private struct InlineContent: HotStatement {
     static let sql = "SELECT content FROM inline_blobs WHERE sha256 = decode($1, 'hex')"
     let sha256: String
 
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(sha256)
-        return bindings
-    }
+    func makeBindings() -> PostgresBindings { PostgresBindings(sha256) }
 }

@@ -178,11 +178,7 @@ private struct FinishStages: HotStatement {
             ).jsonText
     }
 
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(input)
-        return bindings
-    }
+    func makeBindings() -> PostgresBindings { PostgresBindings(input) }
 }
 
 /// Each recorded stage's `stage.<name>.done` event on its asset's chain (the locks held), then
@@ -224,12 +220,7 @@ private struct RecordDoneReadStages: HotStatement {
         self.actor = actor
     }
 
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(input)
-        bindings.append(actor)
-        return bindings
-    }
+    func makeBindings() -> PostgresBindings { PostgresBindings(input, actor) }
 }
 
 /// The follow-ups of a round (only a stage that is not open is reset: one already queued or
@@ -280,11 +271,5 @@ private struct EnqueueFollowUps: HotStatement {
         wakeWorkers = plans.contains { $0.followUps.contains { $0.skipReason == nil } }
     }
 
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(followUps)
-        bindings.append(statuses)
-        bindings.append(wakeWorkers)
-        return bindings
-    }
+    func makeBindings() -> PostgresBindings { PostgresBindings(followUps, statuses, wakeWorkers) }
 }

@@ -200,12 +200,5 @@ private struct Claim: HotStatement {
     let stages: [String]
     let limit: Int
 
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(worker)
-        bindings.append(leaseSeconds)
-        bindings.append(stages)
-        bindings.append(limit)
-        return bindings
-    }
+    func makeBindings() -> PostgresBindings { PostgresBindings(worker, leaseSeconds, stages, limit) }
 }
