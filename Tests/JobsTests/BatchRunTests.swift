@@ -65,13 +65,15 @@ import Testing
                 2, kind: .json, in: catalog, root: StageReference(name: "slow", version: "1"))
             let stage = TestStage(name: "slow", gate: gate, log: log)
             try await withWorkers(
-                catalog, Pipeline(stages: [stage]), concurrency: 2, configure: { $0.lease = .seconds(1) }
+                catalog, Pipeline(stages: [stage]), concurrency: 2, configure: { $0.lease = .seconds(3) }
             ) {
                 try await eventually("the first stage to wait at the gate") { gate.arrived == 1 }
                 let claimed = try await leaseEnds(catalog)
+                // Held at the gate for longer than a lease: without the heartbeat, the waiting
+                // job's lease would have run out and the idle worker taken it over.
                 try await eventually("both leases to be extended past their first length") {
                     let now = try await leaseEnds(catalog)
-                    return now.count == 2 && now.allSatisfy { id, end in end > claimed[id]! + 1.5 }
+                    return now.count == 2 && now.allSatisfy { id, end in end > claimed[id]! + 3.5 }
                 }
                 gate.open()
                 try await eventually("both assets to be ready") {
