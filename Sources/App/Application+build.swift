@@ -49,6 +49,7 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
             maximumItems: configuration.maximumItemsPerRequest, maximumCommentBytes: configuration.maximumCommentBytes)
     ).addRoutes(to: api)
     ObjectsController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
+    ThumbnailController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
     let admin = api.group("admin")
     AdminController(catalog: dependencies.catalog, store: dependencies.store, principals: principals).addRoutes(
         to: admin)

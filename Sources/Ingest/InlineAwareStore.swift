@@ -57,6 +57,10 @@ public struct InlineAwareStore: BlobStore {
         guard try await inline.delete(sha256: sha256) else { throw BlobStoreError.notFound(key) }
     }
 
+    public func withLocalFile<T: Sendable>(_ key: BlobKey, _ body: (String) async throws -> T) async throws -> T {
+        key.inlineSHA256 == nil ? try await base.withLocalFile(key, body) : try await withCopyInStaging(key, body)
+    }
+
     public func uri(for key: BlobKey) -> String {
         key.inlineSHA256 == nil ? base.uri(for: key) : "afa-catalog:///\(key.rawValue)"
     }

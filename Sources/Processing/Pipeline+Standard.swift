@@ -5,7 +5,12 @@ extension Pipeline {
     /// The stage graph every asset goes through: `verify` is the root; later stages (thumbnails,
     /// embeddings, schema inference) name what they require and join the list. CPU-heavy work
     /// runs on `compute`.
-    public static func standard(store: any BlobStore, compute: ComputePool, maximumJSONBytes: Int) -> Pipeline {
-        Pipeline(stages: [VerifyStage(store: store, compute: compute, maximumJSONBytes: maximumJSONBytes)])
+    public static func standard(
+        store: any BlobStore, compute: ComputePool, maximumJSONBytes: Int, media: MediaSettings
+    ) -> Pipeline {
+        Pipeline(stages: [
+            VerifyStage(store: store, compute: compute, maximumJSONBytes: maximumJSONBytes),
+            MediaStage(store: store, compute: compute, settings: media),
+        ])
     }
 }

@@ -102,7 +102,9 @@ public enum Runtime {
             let compute = compute ?? ComputePool(threads: configuration.computeThreads)
             pipeline =
                 makePipeline?(store, compute)
-                ?? Pipeline.standard(store: store, compute: compute, maximumJSONBytes: configuration.maximumJSONBytes)
+                ?? Pipeline.standard(
+                    store: store, compute: compute, maximumJSONBytes: configuration.maximumJSONBytes,
+                    media: MediaSettings(configuration.media))
             workers = WorkerPool(
                 catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: logger)
         }

@@ -22,6 +22,9 @@ public protocol BlobStore: Sendable {
     func delete(_ key: BlobKey) async throws
     /// Where the blob is, for people: `file:///…` or `s3://bucket/key`.
     func uri(for key: BlobKey) -> String
+    /// Runs `body` with the path of a local file holding the blob, for tools that read files
+    /// (ffprobe, ffmpeg). The file is only read, and only until `body` returns.
+    func withLocalFile<T: Sendable>(_ key: BlobKey, _ body: (String) async throws -> T) async throws -> T
 }
 
 extension BlobStore {
@@ -38,6 +41,32 @@ extension BlobStore {
 
     public func commitContent(_ staged: [StagedBlob]) async throws {
         for blob in staged { try await commit(blob, as: .raw(sha256: blob.sha256)) }
+    }
+
+    public func withLocalFile<T: Sendable>(_ key: BlobKey, _ body: (String) async throws -> T) async throws -> T {
+        try await withCopyInStaging(key, body)
+    }
+
+    /// For a store without files of its own (the catalog's inline documents; S3): the blob is
+    /// copied into a staging file, removed when `body` returns.
+    public func withCopyInStaging<T: Sendable>(_ key: BlobKey, _ body: (String) async throws -> T) async throws -> T {
+        let writer = try await makeStagingWriter()
+        let staged: StagedBlob
+        do {
+            for try await chunk in try await read(key, range: nil) { try await writer.write(chunk) }
+            staged = try await writer.finish()
+        } catch {
+            await writer.abandon()
+            throw error
+        }
+        do {
+            let result = try await body(staged.path.string)
+            await discard(staged)
+            return result
+        } catch {
+            await discard(staged)
+            throw error
+        }
     }
 
     /// Stores a small in-memory value under its content address.

@@ -118,6 +118,15 @@ public struct FileSystemStore: BlobStore {
     }
 
     public func uri(for key: BlobKey) -> String { "file://" + path(of: key).string }
+
+    /// The blob's own file: a video is not copied to be read by ffmpeg.
+    public func withLocalFile<T: Sendable>(_ key: BlobKey, _ body: (String) async throws -> T) async throws -> T {
+        let path = path(of: key)
+        guard (try? await FileSystem.shared.info(forFileAt: path)) ?? nil != nil else {
+            throw BlobStoreError.notFound(key)
+        }
+        return try await body(path.string)
+    }
 }
 
 /// Reads one file range chunk by chunk; the handle is opened on the first pull.

@@ -25,6 +25,20 @@ public struct AppConfiguration: Sendable {
     /// `comments` is copied onto every asset of the request, so it is kept short.
     public var maximumCommentBytes = 4096
     public var http = HTTPServerLimits()
+    public var media = MediaLimits()
+
+    /// What the media stage may decode, and for how long its tools may run.
+    public struct MediaLimits: Sendable {
+        /// Width × height of an image (`MAX_IMAGE_PIXELS`), checked from its header before decoding.
+        public var maximumPixels = 100_000_000
+        /// Frames of an animation or pages of a TIFF (`MAX_IMAGE_FRAMES`).
+        public var maximumFrames = 1_000
+        /// An image file is read whole into memory to be decoded, up to this size (`MAX_IMAGE_BYTES`).
+        public var maximumImageBytes = 256 << 20
+        /// Each ffprobe or ffmpeg run (`MEDIA_TOOL_TIMEOUT_SECONDS`, fractions allowed); past it the
+        /// process group is killed and the job fails with the reason.
+        public var toolTimeout: Duration = .seconds(600)
+    }
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -73,6 +87,17 @@ public struct AppConfiguration: Sendable {
         maximumItemsPerRequest = try integer(
             "MAX_ITEMS_PER_REQUEST", default: maximumItemsPerRequest, range: 1...1_000_000)
         maximumCommentBytes = try integer("MAX_COMMENT_BYTES", default: maximumCommentBytes, range: 0...(1 << 20))
+        media.maximumPixels = try integer("MAX_IMAGE_PIXELS", default: media.maximumPixels, range: 1...(1 << 40))
+        media.maximumFrames = try integer("MAX_IMAGE_FRAMES", default: media.maximumFrames, range: 1...1_000_000)
+        media.maximumImageBytes = try integer(
+            "MAX_IMAGE_BYTES", default: media.maximumImageBytes, range: 1...(1 << 34))
+        if let text = environment["MEDIA_TOOL_TIMEOUT_SECONDS"], !text.isEmpty {
+            guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else {
+                throw Invalid(
+                    description: "MEDIA_TOOL_TIMEOUT_SECONDS=\(text) is not a number of seconds in (0, 86400]")
+            }
+            media.toolTimeout = .milliseconds(Int64((seconds * 1000).rounded(.up)))
+        }
         http.maximumConnections = try integer(
             "HTTP_MAX_CONNECTIONS", default: http.maximumConnections, range: 1...1_000_000)
         func seconds(_ name: String, default value: TimeAmount) throws -> TimeAmount {

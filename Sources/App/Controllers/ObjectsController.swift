@@ -37,9 +37,21 @@ struct ObjectsController {
         let created_at: Date
         let updated_at: Date
         let metadata: JSONValue
+        /// Once the media stage has run: the small square and the preview.
+        let thumbnail_url: String?
+        let preview_url: String?
+        /// A video's segments, each with the URL of its frame.
+        let segments: [Segment]?
         let lineage: [LineageEvent]?
         let lineage_total: Int?
         let lineage_next: String?
+    }
+
+    struct Segment: Codable {
+        let segment: Int
+        let start_seconds: Double
+        let end_seconds: Double
+        let frame_url: String
     }
 
     struct LineagePage: ResponseEncodable {
@@ -178,6 +190,10 @@ struct ObjectsController {
     }
 
     private func visibleAsset(_ context: AppRequestContext) async throws -> AssetRecord {
+        try await Self.visibleAsset(context, catalog: catalog)
+    }
+
+    static func visibleAsset(_ context: AppRequestContext, catalog: CatalogDatabase) async throws -> AssetRecord {
         let principal = try context.requirePrincipal()
         guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
             let asset = try await catalog.assets.find(id), principal.isAdmin || asset.owner == principal.owner
@@ -191,11 +207,29 @@ struct ObjectsController {
             lineage.flatMap { events, total in
                 events.count < total ? events.last.map { lineageLink(asset.id, after: $0.seq) } : nil
             }
+        let base = "/api/v1/objects/\(id)"
+        // The media stage writes the placeholder with the renditions, in one completion.
+        let hasRenditions = asset.metadata["placeholder"] != nil
         return ObjectResponse(
             system_id: id, kind: asset.kind.rawValue, owner: asset.owner,
             status: asset.status.rawValue, media_type: asset.mediaType, size: asset.size, sha256: asset.sha256,
             original_filename: asset.originalFilename, comments: asset.comments, storage_uri: asset.storageKey,
             content_url: "/api/v1/objects/\(id)/content", created_at: asset.createdAt, updated_at: asset.updatedAt,
-            metadata: asset.metadata, lineage: lineage?.0, lineage_total: lineage?.total, lineage_next: next)
+            metadata: asset.metadata, thumbnail_url: hasRenditions ? "\(base)/thumbnail?size=small" : nil,
+            preview_url: hasRenditions ? "\(base)/thumbnail?size=preview" : nil, segments: segments(asset, base: base),
+            lineage: lineage?.0, lineage_total: lineage?.total, lineage_next: next)
+    }
+
+    /// The media stage's segments (`metadata.segments`), with their frames' URLs.
+    private func segments(_ asset: AssetRecord, base: String) -> [Segment]? {
+        guard case .array(let items)? = asset.metadata["segments"] else { return nil }
+        return items.compactMap { item in
+            guard case .number(let number)? = item["segment"], case .number(let start)? = item["start_seconds"],
+                case .number(let end)? = item["end_seconds"]
+            else { return nil }
+            return Segment(
+                segment: Int(number), start_seconds: start, end_seconds: end,
+                frame_url: "\(base)/thumbnail?segment=\(Int(number))")
+        }
     }
 }

@@ -15,20 +15,24 @@ public struct StageOutput: Sendable {
     public var vectors: [StageVector]
     /// Tags from this stage; they replace the stage's earlier tags of the asset.
     public var tags: [StageTag]
+    /// Perceptual hashes (segment 0 for a still, one per video segment); they replace the
+    /// asset's earlier hashes.
+    public var perceptualHashes: [StagePerceptualHash]
 
     public init(
         metadata: JSONValue = [:], detail: JSONValue = [:], derivedBlobs: [DerivedBlob] = [],
-        vectors: [StageVector] = [], tags: [StageTag] = []
+        vectors: [StageVector] = [], tags: [StageTag] = [], perceptualHashes: [StagePerceptualHash] = []
     ) {
         self.metadata = metadata
         self.detail = detail
         self.derivedBlobs = derivedBlobs
         self.vectors = vectors
         self.tags = tags
+        self.perceptualHashes = perceptualHashes
     }
 
     /// Nothing but metadata and detail: recorded by the completion's shared statements alone.
-    var isMetadataOnly: Bool { derivedBlobs.isEmpty && vectors.isEmpty && tags.isEmpty }
+    var isMetadataOnly: Bool { derivedBlobs.isEmpty && vectors.isEmpty && tags.isEmpty && perceptualHashes.isEmpty }
 }
 
 /// A blob made from the asset (thumbnail, preview, a video frame), already in the blob store.
@@ -78,5 +82,15 @@ public struct StageTag: Sendable, Equatable {
     public init(_ tag: String, score: Float) {
         self.tag = tag
         self.score = score
+    }
+}
+
+public struct StagePerceptualHash: Sendable, Equatable {
+    public let segment: Int
+    public let hash: UInt64
+
+    public init(segment: Int, hash: UInt64) {
+        self.segment = segment
+        self.hash = hash
     }
 }

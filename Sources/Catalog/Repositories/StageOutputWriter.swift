@@ -12,6 +12,13 @@ struct StageOutputWriter {
 
     func write(_ output: StageOutput, on connection: PostgresConnection, logger: Logger) async throws {
         if !output.derivedBlobs.isEmpty {
+            // The stage's renditions are replaced whole: a video processed again with fewer
+            // segments keeps no frame of the old run.
+            try await connection.query(
+                """
+                DELETE FROM derived_blobs
+                WHERE asset_id = \(assetID) AND stage = \(stage.name) AND kind <> ALL(\(output.derivedBlobs.map(\.kind)))
+                """, logger: logger)
             try await connection.query(
                 """
                 INSERT INTO derived_blobs (asset_id, kind, stage, version, storage_key, media_type, size, width, height)
@@ -37,6 +44,9 @@ struct StageOutputWriter {
                     model text, segment int, start_seconds double precision, end_seconds double precision, vector text)
                 """, logger: logger)
         }
+        if !output.perceptualHashes.isEmpty {
+            try await writeHashes(output.perceptualHashes, on: connection, logger: logger)
+        }
         if !output.tags.isEmpty {
             try await connection.query(
                 "DELETE FROM asset_tags WHERE asset_id = \(assetID) AND source = \(stage.name)", logger: logger)
@@ -48,6 +58,23 @@ struct StageOutputWriter {
                 GROUP BY tag
                 """, logger: logger)
         }
+    }
+
+    private func writeHashes(
+        _ hashes: [StagePerceptualHash], on connection: PostgresConnection, logger: Logger
+    )
+        async throws
+    {
+        try await connection.query("DELETE FROM perceptual_hashes WHERE asset_id = \(assetID)", logger: logger)
+        // Stored as the signed bigint with the same 64 bits.
+        let segments = hashes.map { Int32($0.segment) }
+        let values = hashes.map { Int64(bitPattern: $0.hash) }
+        try await connection.query(
+            """
+            INSERT INTO perceptual_hashes (asset_id, segment, hash, stage, version)
+            SELECT \(assetID), segment, hash, \(stage.name), \(stage.version)
+            FROM unnest(\(segments)::int[], \(values)::bigint[]) AS x(segment, hash)
+            """, logger: logger)
     }
 
     private func derivedBlobsText(_ blobs: [DerivedBlob]) -> String {
