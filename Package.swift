@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "App", "Processing", "Catalog", "Jobs", "Ingest", "Storage", "Imaging",
+                "App", "Processing", "Catalog", "Jobs", "Ingest", "Storage", "Imaging", "CLIP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "Processing",
             dependencies: [
-                "Catalog", "Jobs", "Storage", "Media", "Schema", "Imaging", "Subprocesses", "CLIP",
+                "Catalog", "Jobs", "Storage", "Media", "Schema", "Imaging", "Subprocesses", "CLIP", "ModelHub",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

@@ -13,16 +13,19 @@ public struct AppDependencies: Sendable {
     public let pipeline: Pipeline
     public let metrics: MetricsRegistry
     public let configuration: AppConfiguration
+    /// The semantic model's state, asked for at each `/readyz`.
+    public let modelStatus: @Sendable () -> ModelStatus?
 
     public init(
         catalog: CatalogDatabase, store: any BlobStore, pipeline: Pipeline, metrics: MetricsRegistry,
-        configuration: AppConfiguration
+        configuration: AppConfiguration, modelStatus: @escaping @Sendable () -> ModelStatus? = { nil }
     ) {
         self.catalog = catalog
         self.store = store
         self.pipeline = pipeline
         self.metrics = metrics
         self.configuration = configuration
+        self.modelStatus = modelStatus
     }
 }
 
@@ -31,7 +34,10 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
-    HealthController(catalog: dependencies.catalog, metrics: dependencies.metrics).addRoutes(to: router)
+    HealthController(
+        catalog: dependencies.catalog, metrics: dependencies.metrics, modelStatus: dependencies.modelStatus
+    )
+    .addRoutes(to: router)
 
     let principals = PrincipalCache()
     let api = router.group("api/v1").add(

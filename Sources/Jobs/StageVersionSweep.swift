@@ -18,7 +18,9 @@ struct StageVersionSweep {
         do {
             for stage in pipeline.stages where !stopped() {
                 let rerun = try await jobs.inBatches(until: stopped) {
-                    try await jobs.requeueOutdated(stage.reference, requires: stage.requires, limit: $0)
+                    try await jobs.requeueOutdated(
+                        stage.reference, requires: stage.requires,
+                        applicableKinds: AssetKind.allCases.filter { stage.skipReason(for: $0) == nil }, limit: $0)
                 }
                 let added = try await jobs.addMissing(
                     stage, maxAttempts: configuration.retry.maxAttempts, until: stopped)

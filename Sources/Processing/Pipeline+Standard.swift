@@ -1,3 +1,4 @@
+import Catalog
 import Jobs
 import Storage
 
@@ -6,11 +7,13 @@ extension Pipeline {
     /// embeddings, schema inference) name what they require and join the list. CPU-heavy work
     /// runs on `compute`.
     public static func standard(
-        store: any BlobStore, compute: ComputePool, maximumJSONBytes: Int, media: MediaSettings
+        store: any BlobStore, catalog: CatalogDatabase, compute: ComputePool, maximumJSONBytes: Int,
+        media: MediaSettings, model: EmbeddingModel
     ) -> Pipeline {
         Pipeline(stages: [
             VerifyStage(store: store, compute: compute, maximumJSONBytes: maximumJSONBytes),
             MediaStage(store: store, compute: compute, settings: media),
+            EmbedStage(store: store, catalog: catalog, model: model),
         ])
     }
 }

@@ -1,5 +1,7 @@
 import App
+import CLIP
 import Imaging
+import Jobs
 import Processing
 
 extension MediaSettings {
@@ -7,5 +9,27 @@ extension MediaSettings {
         self.init(
             limits: ImageLimits(maximumPixels: limits.maximumPixels, maximumFrames: limits.maximumFrames),
             maximumImageBytes: limits.maximumImageBytes, tools: MediaTools(timeout: limits.toolTimeout))
+    }
+}
+
+extension EmbeddingModel {
+    convenience init(_ settings: AppConfiguration.EmbeddingSettings, compute: ComputePool) {
+        let precision: CLIPPrecision =
+            switch settings.precision {
+            case "bf16": .bfloat16
+            case "int8": .int8
+            default: .float32
+            }
+        let located = EmbeddingModel.locate(
+            spec: settings.model, modelDirectory: settings.modelDirectory, precision: precision,
+            idleUnload: settings.idleUnload, compute: compute)
+        self.init(
+            id: located.id, precision: precision, availability: located.availability, idleUnload: settings.idleUnload,
+            compute: compute)
+    }
+
+    var status: ModelStatus {
+        ModelStatus(
+            state: isReady ? (isLoaded ? "loaded" : "installed") : "missing", model: id, hint: missingReason)
     }
 }

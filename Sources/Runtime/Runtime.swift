@@ -65,7 +65,7 @@ public enum Runtime {
         buildApplication(
             AppDependencies(
                 catalog: catalog, store: processing.store, pipeline: processing.pipeline, metrics: metrics,
-                configuration: configuration),
+                configuration: configuration, modelStatus: { [model = processing.model] in model.status }),
             services: configuration.workers.concurrency > 0 ? [processing.workers] : [], logger: logger,
             onServerRunning: onServerRunning)
     }
@@ -90,6 +90,8 @@ public enum Runtime {
         public let store: any BlobStore
         public let pipeline: Pipeline
         public let workers: WorkerPool
+        /// The CLIP model of the semantic stages, found (not loaded) at start-up.
+        public let model: EmbeddingModel
 
         /// `pipeline` replaces the standard graph (tests run graphs of their own through the same
         /// composition); `compute` shares one pool between several of these in one process.
@@ -100,11 +102,13 @@ public enum Runtime {
             store = InlineAwareStore(
                 base: try FileSystemStore(root: configuration.storagePath.path), catalog: catalog)
             let compute = compute ?? ComputePool(threads: configuration.computeThreads)
+            let model = EmbeddingModel(configuration.embedding, compute: compute)
+            self.model = model
             pipeline =
                 makePipeline?(store, compute)
                 ?? Pipeline.standard(
-                    store: store, compute: compute, maximumJSONBytes: configuration.maximumJSONBytes,
-                    media: MediaSettings(configuration.media))
+                    store: store, catalog: catalog, compute: compute, maximumJSONBytes: configuration.maximumJSONBytes,
+                    media: MediaSettings(configuration.media), model: model)
             workers = WorkerPool(
                 catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: logger)
         }

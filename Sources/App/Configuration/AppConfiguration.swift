@@ -26,6 +26,21 @@ public struct AppConfiguration: Sendable {
     public var maximumCommentBytes = 4096
     public var http = HTTPServerLimits()
     public var media = MediaLimits()
+    public var embedding: EmbeddingSettings
+
+    /// The CLIP model of the semantic stages.
+    public struct EmbeddingSettings: Sendable {
+        /// A hub id (looked up in `modelDirectory`) or a folder (`EMBEDDING_MODEL`).
+        public var model = "openai/clip-vit-base-patch32"
+        /// Where fetched models live (`MODEL_DIR`, default `$AFA_DATA/models`).
+        public var modelDirectory: URL
+        /// `fp32`, `bf16` or `int8` (`EMBEDDING_PRECISION`); fp32 by default, see docs/clip.md.
+        public var precision = "fp32"
+        /// The weights are let go after this long unused (`MODEL_IDLE_SECONDS`).
+        public var idleUnload: Duration = .seconds(300)
+
+        public static let precisions = ["fp32", "bf16", "int8"]
+    }
 
     /// What the media stage may decode, and for how long its tools may run.
     public struct MediaLimits: Sendable {
@@ -60,6 +75,17 @@ public struct AppConfiguration: Sendable {
             throw Invalid(
                 description: "STORAGE_BACKEND=\(backend): this build stores blobs on the filesystem only (fs://)")
         }
+        embedding = EmbeddingSettings(modelDirectory: dataRoot.appending(path: "models", directoryHint: .isDirectory))
+        if let model = environment["EMBEDDING_MODEL"], !model.isEmpty { embedding.model = model }
+        if let directory = environment["MODEL_DIR"], !directory.isEmpty {
+            embedding.modelDirectory = URL(filePath: directory, directoryHint: .isDirectory).standardizedFileURL
+        }
+        if let precision = environment["EMBEDDING_PRECISION"], !precision.isEmpty {
+            guard EmbeddingSettings.precisions.contains(precision) else {
+                throw Invalid(description: "EMBEDDING_PRECISION=\(precision) is not one of fp32, bf16, int8")
+            }
+            embedding.precision = precision
+        }
         storagePath =
             environment["STORAGE_PATH"].flatMap { $0.isEmpty ? nil : URL(filePath: $0) }
             ?? dataRoot.appending(path: "blobs")
@@ -87,6 +113,7 @@ public struct AppConfiguration: Sendable {
         maximumItemsPerRequest = try integer(
             "MAX_ITEMS_PER_REQUEST", default: maximumItemsPerRequest, range: 1...1_000_000)
         maximumCommentBytes = try integer("MAX_COMMENT_BYTES", default: maximumCommentBytes, range: 0...(1 << 20))
+        embedding.idleUnload = .seconds(try integer("MODEL_IDLE_SECONDS", default: 300, range: 1...604_800))
         media.maximumPixels = try integer("MAX_IMAGE_PIXELS", default: media.maximumPixels, range: 1...(1 << 40))
         media.maximumFrames = try integer("MAX_IMAGE_FRAMES", default: media.maximumFrames, range: 1...1_000_000)
         media.maximumImageBytes = try integer(

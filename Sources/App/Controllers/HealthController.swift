@@ -8,6 +8,7 @@ import Prometheus
 struct HealthController {
     let catalog: CatalogDatabase
     let metrics: MetricsRegistry
+    let modelStatus: @Sendable () -> ModelStatus?
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("healthz") { _, _ in ["status": "ok"] }
@@ -18,15 +19,21 @@ struct HealthController {
     @Sendable func ready(
         _ request: Request, context: AppRequestContext
     ) async throws -> EditedResponse<[String: String]> {
-        guard await catalog.ping() else {
-            return EditedResponse(status: .serviceUnavailable, response: ["status": "database unreachable"])
+        var (status, body) = try await readiness()
+        // Without a model the server is still ready: only the semantic stages wait (skipped).
+        if let model = modelStatus() {
+            body["model"] = model.state
+            body["model_id"] = model.model
+            if let hint = model.hint { body["model_hint"] = hint }
         }
+        return EditedResponse(status: status, response: body)
+    }
+
+    private func readiness() async throws -> (HTTPResponse.Status, [String: String]) {
+        guard await catalog.ping() else { return (.serviceUnavailable, ["status": "database unreachable"]) }
         let pending = try await catalog.migrator.pendingVersions()
-        guard pending.isEmpty else {
-            return EditedResponse(
-                status: .serviceUnavailable, response: ["status": "migrations pending: \(pending)"])
-        }
-        return EditedResponse(status: .ok, response: ["status": "ready"])
+        guard pending.isEmpty else { return (.serviceUnavailable, ["status": "migrations pending: \(pending)"]) }
+        return (.ok, ["status": "ready"])
     }
 
     @Sendable func scrape(_ request: Request, context: AppRequestContext) async throws -> Response {

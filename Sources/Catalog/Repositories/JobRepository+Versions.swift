@@ -20,21 +20,27 @@ extension JobRepository {
     /// whose required stages are themselves queued or running is left for their completion to
     /// re-queue, so the stage never runs on a requirement's old result. Returns how many were
     /// requeued: call again until it returns fewer than `limit`.
-    public func requeueOutdated(_ stage: StageReference, requires: [String], limit: Int) async throws -> Int {
+    ///
+    /// A stage skipped by another version also runs, for the kinds it now applies to
+    /// (`applicableKinds`): a semantic stage skipped while no model was installed fills in once
+    /// one is.
+    public func requeueOutdated(
+        _ stage: StageReference, requires: [String], applicableKinds: [AssetKind], limit: Int
+    ) async throws -> Int {
         let rows = try await client.query(
             """
             WITH picked AS (
-                SELECT j.id FROM jobs j
-                WHERE j.stage = \(stage.name) AND j.state = 'done' AND j.version <> \(stage.version)
-                  AND j.asset_id IS NOT NULL
+                SELECT j.id FROM jobs j JOIN assets a ON a.id = j.asset_id
+                WHERE j.stage = \(stage.name) AND j.version <> \(stage.version)
+                  AND (j.state = 'done' OR (j.state = 'skipped' AND a.kind = ANY(\(applicableKinds.map(\.rawValue)))))
                   AND NOT EXISTS (
                     SELECT 1 FROM jobs r
                     WHERE r.asset_id = j.asset_id AND r.stage = ANY(\(requires)) AND r.state IN ('queued', 'processing'))
                 ORDER BY j.id LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED
+                FOR UPDATE OF j SKIP LOCKED
             ), requeued AS (
                 UPDATE jobs SET state = 'queued', version = \(stage.version), attempts = 0, last_error = NULL,
-                    run_after = now(), updated_at = now()
+                    skip_reason = NULL, run_after = now(), updated_at = now()
                 WHERE id IN (SELECT id FROM picked)
                 RETURNING asset_id
             ), touched AS (

@@ -32,9 +32,11 @@ struct StageOutputWriter {
                 """, logger: logger)
         }
         if !output.vectors.isEmpty {
-            let models = Array(Set(output.vectors.map(\.model)))
+            // The stage's earlier vectors go in the same transaction as the new ones arrive, those
+            // of another model too: readers never see the asset without a vector, and a model
+            // change leaves nothing of the old model behind once the asset is re-embedded.
             try await connection.query(
-                "DELETE FROM embeddings WHERE asset_id = \(assetID) AND model = ANY(\(models))", logger: logger)
+                "DELETE FROM embeddings WHERE asset_id = \(assetID) AND stage = \(stage.name)", logger: logger)
             try await connection.query(
                 """
                 INSERT INTO embeddings (asset_id, model, segment, start_seconds, end_seconds, vector, stage, version)

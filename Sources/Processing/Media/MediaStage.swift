@@ -207,7 +207,7 @@ struct SampledFrame {
 
 extension Double {
     func rounded(to places: Int) -> Double {
-        let scale = pow(10, Double(places))
+        let scale = Foundation.pow(10, Double(places))
         return (self * scale).rounded() / scale
     }
 }

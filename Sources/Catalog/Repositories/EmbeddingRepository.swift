@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The vectors the embedding stage stored, and their indexes.
+public struct EmbeddingRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// Sizes pgvector's HNSW accepts for `halfvec`.
+    public static let indexableDimensions = 1...4000
+
+    /// `CREATE INDEX IF NOT EXISTS` for the dimension: a partial HNSW index over the rows of that
+    /// size. Two processes may race to create it; the loser finds it made.
+    public func ensureIndex(dimensions: Int) async throws {
+        guard Self.indexableDimensions.contains(dimensions) else { return }
+        // The dimension is an integer the service computed, never client text: it is spelled
+        // into the DDL, which cannot take bound parameters.
+        let statement = """
+            CREATE INDEX IF NOT EXISTS embeddings_hnsw_\(dimensions) ON embeddings
+            USING hnsw ((vector::halfvec(\(dimensions))) halfvec_cosine_ops) WHERE dimensions = \(dimensions)
+            """
+        do {
+            try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // unique_violation on pg_class: created by another process at the same moment.
+        }
+    }
+
+    /// The vectors of an asset for `model`, by segment.
+    public func vectors(of assetID: UUID, model: String) async throws -> [Int: [Float]] {
+        let rows = try await client.query(
+            "SELECT segment, vector::text FROM embeddings WHERE asset_id = \(assetID) AND model = \(model)",
+            logger: logger)
+        var vectors: [Int: [Float]] = [:]
+        for try await (segment, text) in rows.decode((Int, String).self) {
+            vectors[segment] = text.dropFirst().dropLast().split(separator: ",").compactMap { Float($0) }
+        }
+        return vectors
+    }
+}
