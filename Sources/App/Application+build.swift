@@ -59,11 +59,13 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
     let admin = api.group("admin")
     AdminController(catalog: dependencies.catalog, store: dependencies.store, principals: principals).addRoutes(
         to: admin)
-    ReprocessController(
-        reprocessing: Reprocessing(
-            catalog: dependencies.catalog, pipeline: dependencies.pipeline,
-            maxAttempts: configuration.workers.retry.maxAttempts)
-    ).addRoutes(to: admin)
+    let reprocessing = Reprocessing(
+        catalog: dependencies.catalog, pipeline: dependencies.pipeline,
+        maxAttempts: configuration.workers.retry.maxAttempts)
+    ReprocessController(reprocessing: reprocessing).addRoutes(to: admin)
+    if dependencies.pipeline.stage(named: "tags") != nil {
+        TagVocabularyController(catalog: dependencies.catalog, reprocessing: reprocessing).addRoutes(to: admin)
+    }
     return router
 }
 

@@ -8,12 +8,13 @@ extension Pipeline {
     /// runs on `compute`.
     public static func standard(
         store: any BlobStore, catalog: CatalogDatabase, compute: ComputePool, maximumJSONBytes: Int,
-        media: MediaSettings, model: EmbeddingModel
+        media: MediaSettings, model: EmbeddingModel, tagger: ZeroShotTagger
     ) -> Pipeline {
         Pipeline(stages: [
             VerifyStage(store: store, compute: compute, maximumJSONBytes: maximumJSONBytes),
             MediaStage(store: store, compute: compute, settings: media),
             EmbedStage(store: store, catalog: catalog, model: model),
+            TagStage(catalog: catalog, model: model, tagger: tagger),
         ])
     }
 }

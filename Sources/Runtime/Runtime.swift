@@ -108,7 +108,10 @@ public enum Runtime {
                 makePipeline?(store, compute)
                 ?? Pipeline.standard(
                     store: store, catalog: catalog, compute: compute, maximumJSONBytes: configuration.maximumJSONBytes,
-                    media: MediaSettings(configuration.media), model: model)
+                    media: MediaSettings(configuration.media), model: model,
+                    tagger: ZeroShotTagger(
+                        minimumScore: Float(configuration.embedding.minimumTagScore),
+                        maximumTags: configuration.embedding.maximumTags))
             workers = WorkerPool(
                 catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: logger)
         }

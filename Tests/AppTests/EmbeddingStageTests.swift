@@ -16,7 +16,8 @@ import WireTypes
 /// without a gap when the model changes.
 @Suite struct EmbeddingStageTests {
     func pipeline(_ app: TestApp, model: URL?) throws -> Pipeline {
-        var configuration = try AppConfiguration(environment: [:])
+        // The tiny model's weights are random: its cosines are small, so no floor here.
+        var configuration = try AppConfiguration(environment: ["TAG_MIN_SCORE": "-1"])
         configuration.storagePath = app.storageRoot
         configuration.embedding.modelDirectory = app.storageRoot.appending(path: "no-models")
         if let model { configuration.embedding.model = model.path }
@@ -78,13 +79,66 @@ import WireTypes
 
             // "Installing" the model: the workers start with it, and the skipped stages run.
             try await withWorkers(app.catalog, try pipeline(app, model: TinyModel.folder)) {
-                try await eventually(timeout: .seconds(120), "the skipped stages to be filled in") {
-                    for id in ids.values where try await embedState(app, id)?.state != "done" { return false }
+                try await eventually(timeout: .seconds(120), "the skipped stages to be filled in, tags too") {
+                    for id in ids.values {
+                        if try await embedState(app, id)?.state != "done" { return false }
+                        if try await app.catalog.assets.tags(of: id).isEmpty { return false }
+                    }
                     return true
                 }
             }
             #expect(try await vectors(app, ids["chelsea.png"]!).map(\.segment) == [0])
             #expect(try await vectors(app, ids["clip.webm"]!).map(\.segment) == [0, 1, 2], "pooled + two segments")
+        }
+    }
+
+    @Test func tagsCarryScoresAndAVocabularyChangeRetagsInTheBackground() async throws {
+        try await TestApp.run(workers: 0) { client, app in
+            let ids = try await upload(client, app)
+            let photo = try #require(ids["chelsea.png"])
+            try await withWorkers(app.catalog, try pipeline(app, model: TinyModel.folder)) {
+                try await eventually(timeout: .seconds(120), "both to be tagged") {
+                    for id in ids.values where try await app.catalog.assets.tags(of: id).isEmpty { return false }
+                    return true
+                }
+                let described = try await client.call(
+                    .get, "/api/v1/objects/\(photo.uuidString.lowercased())", key: app.adminKey
+                ).json()
+                let tags = try #require(described["tags"] as? [[String: Any]])
+                #expect(!tags.isEmpty && tags.count <= 10)
+                #expect(tags.allSatisfy { $0["score"] is Double && $0["source"] as? String == "tags" })
+                let scores = tags.compactMap { $0["score"] as? Double }
+                #expect(scores == scores.sorted(by: >), "best first")
+                let before = try #require(tags.first?["tag"] as? String)
+
+                // A user key may not change the vocabulary; an admin removes the best tag and adds a term.
+                let mallory = try await app.userKey(owner: "mallory")
+                let body = ByteBuffer(string: #"{"add": ["Sea  Otter"], "remove": ["\#(before)"]}"#)
+                let refused = try await client.call(
+                    .post, "/api/v1/admin/tags/vocabulary", key: mallory, contentType: "application/json", body: body)
+                #expect(refused.status == .forbidden)
+                let invalid = try await client.call(
+                    .post, "/api/v1/admin/tags/vocabulary", key: app.adminKey, contentType: "application/json",
+                    body: ByteBuffer(string: #"{"add": ["drop table; --"]}"#))
+                #expect(invalid.errorCode == "invalid_term")
+                let changed = try await client.call(
+                    .post, "/api/v1/admin/tags/vocabulary", key: app.adminKey, contentType: "application/json",
+                    body: body
+                ).json()
+                #expect(changed["added"] as? [String] == ["sea otter"])
+                #expect(changed["removed"] as? [String] == [before])
+                #expect(changed["requeued"] as? Int == 2)
+                try await eventually(timeout: .seconds(120), "the photo to be tagged again without the removed term") {
+                    let events = try await app.catalog.lineage.events(for: photo, limit: 100)
+                    return events.filter { $0.action == "stage.tags.done" }.count == 2
+                }
+                #expect(try await app.catalog.assets.tags(of: photo).allSatisfy { $0.tag != before })
+                let vocabulary = try await client.call(.get, "/api/v1/admin/tags/vocabulary", key: app.adminKey).json()
+                let terms = try #require(vocabulary["terms"] as? [[String: Any]])
+                #expect(terms.contains { $0["term"] as? String == "sea otter" && $0["origin"] as? String == "admin" })
+                #expect(terms.contains { $0["term"] as? String == before && $0["enabled"] as? Bool == false })
+                #expect(vocabulary["enabled"] as? Int == BuiltInVocabulary.terms.count)
+            }
         }
     }
 

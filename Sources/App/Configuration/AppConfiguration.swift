@@ -38,6 +38,11 @@ public struct AppConfiguration: Sendable {
         public var precision = "fp32"
         /// The weights are let go after this long unused (`MODEL_IDLE_SECONDS`).
         public var idleUnload: Duration = .seconds(300)
+        /// A zero-shot tag needs at least this cosine (`TAG_MIN_SCORE`), besides standing out from
+        /// the image's own scores; CLIP ViT-B/32 scores a matching term about 0.25–0.35.
+        public var minimumTagScore = 0.2
+        /// At most this many tags per asset (`TAG_MAX`).
+        public var maximumTags = 10
 
         public static let precisions = ["fp32", "bf16", "int8"]
     }
@@ -113,6 +118,13 @@ public struct AppConfiguration: Sendable {
         maximumItemsPerRequest = try integer(
             "MAX_ITEMS_PER_REQUEST", default: maximumItemsPerRequest, range: 1...1_000_000)
         maximumCommentBytes = try integer("MAX_COMMENT_BYTES", default: maximumCommentBytes, range: 0...(1 << 20))
+        if let text = environment["TAG_MIN_SCORE"], !text.isEmpty {
+            guard let score = Double(text), (-1...1).contains(score) else {
+                throw Invalid(description: "TAG_MIN_SCORE=\(text) is not a cosine in [-1, 1]")
+            }
+            embedding.minimumTagScore = score
+        }
+        embedding.maximumTags = try integer("TAG_MAX", default: embedding.maximumTags, range: 0...100)
         embedding.idleUnload = .seconds(try integer("MODEL_IDLE_SECONDS", default: 300, range: 1...604_800))
         media.maximumPixels = try integer("MAX_IMAGE_PIXELS", default: media.maximumPixels, range: 1...(1 << 40))
         media.maximumFrames = try integer("MAX_IMAGE_FRAMES", default: media.maximumFrames, range: 1...1_000_000)

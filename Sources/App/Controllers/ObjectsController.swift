@@ -42,6 +42,8 @@ struct ObjectsController {
         let preview_url: String?
         /// A video's segments, each with the URL of its frame.
         let segments: [Segment]?
+        /// Best first, each with its score and the stage that gave it (shown with one object).
+        let tags: [AssetTag]?
         let lineage: [LineageEvent]?
         let lineage_total: Int?
         let lineage_next: String?
@@ -68,7 +70,7 @@ struct ObjectsController {
         let asset = try await visibleAsset(context)
         let events = try await catalog.lineage.events(for: asset.id, limit: Self.lineagePage)
         let total = events.count < Self.lineagePage ? events.count : try await catalog.lineage.count(for: asset.id)
-        return describe(asset, lineage: (events, total))
+        return describe(asset, lineage: (events, total), tags: try await catalog.assets.tags(of: asset.id))
     }
 
     @Sendable func lineage(_ request: Request, context: AppRequestContext) async throws -> LineagePage {
@@ -201,7 +203,9 @@ struct ObjectsController {
         return asset
     }
 
-    private func describe(_ asset: AssetRecord, lineage: ([LineageEvent], total: Int)?) -> ObjectResponse {
+    private func describe(
+        _ asset: AssetRecord, lineage: ([LineageEvent], total: Int)?, tags: [AssetTag]? = nil
+    ) -> ObjectResponse {
         let id = asset.id.uuidString.lowercased()
         let next =
             lineage.flatMap { events, total in
@@ -217,6 +221,7 @@ struct ObjectsController {
             content_url: "/api/v1/objects/\(id)/content", created_at: asset.createdAt, updated_at: asset.updatedAt,
             metadata: asset.metadata, thumbnail_url: hasRenditions ? "\(base)/thumbnail?size=small" : nil,
             preview_url: hasRenditions ? "\(base)/thumbnail?size=preview" : nil, segments: segments(asset, base: base),
+            tags: tags,
             lineage: lineage?.0, lineage_total: lineage?.total, lineage_next: next)
     }
 

@@ -14,5 +14,7 @@ public struct Migration: Sendable {
 
 extension Migration {
     /// Every migration, in the order it is applied. Append only: never edit a released one.
-    public static let all: [Migration] = [.coreSchema, .hardening, .processing, .inlineDocuments, .media]
+    public static let all: [Migration] = [
+        .coreSchema, .hardening, .processing, .inlineDocuments, .media, .tags,
+    ]
 }

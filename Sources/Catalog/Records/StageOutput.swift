@@ -13,15 +13,16 @@ public struct StageOutput: Sendable {
     public var detail: JSONValue
     public var derivedBlobs: [DerivedBlob]
     public var vectors: [StageVector]
-    /// Tags from this stage; they replace the stage's earlier tags of the asset.
-    public var tags: [StageTag]
+    /// Tags from this stage; they replace the stage's earlier tags of the asset. nil: the stage
+    /// does not tag; empty: it found none (and the earlier ones go).
+    public var tags: [StageTag]?
     /// Perceptual hashes (segment 0 for a still, one per video segment); they replace the
     /// asset's earlier hashes.
     public var perceptualHashes: [StagePerceptualHash]
 
     public init(
         metadata: JSONValue = [:], detail: JSONValue = [:], derivedBlobs: [DerivedBlob] = [],
-        vectors: [StageVector] = [], tags: [StageTag] = [], perceptualHashes: [StagePerceptualHash] = []
+        vectors: [StageVector] = [], tags: [StageTag]? = nil, perceptualHashes: [StagePerceptualHash] = []
     ) {
         self.metadata = metadata
         self.detail = detail
@@ -32,7 +33,7 @@ public struct StageOutput: Sendable {
     }
 
     /// Nothing but metadata and detail: recorded by the completion's shared statements alone.
-    var isMetadataOnly: Bool { derivedBlobs.isEmpty && vectors.isEmpty && tags.isEmpty && perceptualHashes.isEmpty }
+    var isMetadataOnly: Bool { derivedBlobs.isEmpty && vectors.isEmpty && tags == nil && perceptualHashes.isEmpty }
 }
 
 /// A blob made from the asset (thumbnail, preview, a video frame), already in the blob store.

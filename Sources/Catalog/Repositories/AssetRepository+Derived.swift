@@ -18,3 +18,24 @@ extension AssetRepository {
         return nil
     }
 }
+
+/// One tag of an asset, with the stage that gave it and its score.
+public struct AssetTag: Sendable, Codable, Equatable {
+    public let tag: String
+    public let score: Float
+    public let source: String
+}
+
+extension AssetRepository {
+    /// An asset's tags, best first.
+    public func tags(of assetID: UUID) async throws -> [AssetTag] {
+        let rows = try await client.query(
+            "SELECT tag, score, source FROM asset_tags WHERE asset_id = \(assetID) ORDER BY score DESC, tag",
+            logger: logger)
+        var tags: [AssetTag] = []
+        for try await (tag, score, source) in rows.decode((String, Float, String).self) {
+            tags.append(AssetTag(tag: tag, score: score, source: source))
+        }
+        return tags
+    }
+}

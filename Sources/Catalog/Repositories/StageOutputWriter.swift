@@ -49,14 +49,16 @@ struct StageOutputWriter {
         if !output.perceptualHashes.isEmpty {
             try await writeHashes(output.perceptualHashes, on: connection, logger: logger)
         }
-        if !output.tags.isEmpty {
+        if output.tags != nil {
             try await connection.query(
                 "DELETE FROM asset_tags WHERE asset_id = \(assetID) AND source = \(stage.name)", logger: logger)
+        }
+        if let tags = output.tags, !tags.isEmpty {
             try await connection.query(
                 """
-                INSERT INTO asset_tags (asset_id, source, tag, score)
-                SELECT \(assetID), \(stage.name), tag, max(score)
-                FROM jsonb_to_recordset(\(tagsText(output.tags))::jsonb) AS x(tag text, score real)
+                INSERT INTO asset_tags (asset_id, source, tag, score, version)
+                SELECT \(assetID), \(stage.name), tag, max(score), \(stage.version)
+                FROM jsonb_to_recordset(\(tagsText(tags))::jsonb) AS x(tag text, score real)
                 GROUP BY tag
                 """, logger: logger)
         }
