@@ -166,3 +166,16 @@ extension ImageRenderer {
         "\(vips_version(0)).\(vips_version(1)).\(vips_version(2))"
     }
 }
+
+extension ImageRenderer {
+    /// The formats the service decodes, and whether this libvips has a loader for each
+    /// (HEIC and AVIF both come through libheif, when libvips was built with it).
+    public static func readableFormats() throws -> [(format: String, readable: Bool)] {
+        try Vips.start()
+        let loaders: [(format: String, loader: String)] = [
+            ("jpeg", "jpegload"), ("png", "pngload"), ("webp", "webpload"), ("gif", "gifload"), ("tiff", "tiffload"),
+            ("heic/avif", "heifload"),
+        ]
+        return loaders.map { ($0.format, vips_type_find("VipsOperation", $0.loader) != 0) }
+    }
+}

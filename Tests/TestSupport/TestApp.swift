@@ -34,6 +34,8 @@ struct TestApp: Sendable {
             configuration.maximumUploadBytes = maximumUploadBytes
             configuration.workers.concurrency = workers
             configuration.workers.pollInterval = .milliseconds(200)
+            // No model unless a test names one: a model a developer fetched into var/ stays out.
+            configuration.embedding.modelDirectory = storageRoot.appending(path: "models")
             configure(&configuration)
             let processing = try Runtime.ProcessingSetup(
                 configuration, catalog: catalog, logger: TestCluster.logger, compute: TestCluster.compute,
