@@ -19,6 +19,7 @@ public struct CatalogDatabase: Sendable {
     }
 
     public var assets: AssetRepository { AssetRepository(client: client, logger: logger) }
+    public var perceptualHashes: PerceptualHashRepository { PerceptualHashRepository(client: client, logger: logger) }
     public var tagVocabulary: TagVocabularyRepository { TagVocabularyRepository(client: client, logger: logger) }
     public var embeddings: EmbeddingRepository { EmbeddingRepository(client: client, logger: logger) }
     public var ingests: IngestRepository {

@@ -92,6 +92,25 @@ import WireTypes
                 .get, smallURL.replacingOccurrences(of: "small", with: "huge"), key: app.adminKey)
             #expect(bad.errorCode == "invalid_query")
 
+            // Every fixture photo: a valid 250 × 250 WebP thumbnail and a preview within 1440 px.
+            let (others, otherIDs) = try await upload(
+                [
+                    ("astronaut.png", try Fixture.bytes("astronaut.png"), "image/png"),
+                    ("chelsea.png", try Fixture.bytes("chelsea.png"), "image/png"),
+                    ("rocket.jpg", try Fixture.bytes("rocket.jpg"), "image/jpeg"),
+                ], client: client, app: app)
+            #expect(others.status == "done", "\(others)")
+            for id in Array(otherIDs.values) + [ids["coffee.png"]!] {
+                let base = "/api/v1/objects/\(id.uuidString.lowercased())/thumbnail"
+                let thumbnail = try await client.call(.get, base + "?size=small", key: app.adminKey)
+                let square = try ImageRenderer.pixels(ofImage: Array(thumbnail.body.readableBytesView))
+                #expect(square.width == 250 && square.height == 250)
+                let large = try await client.call(.get, base + "?size=preview", key: app.adminKey)
+                #expect(large.headers[.contentType] == "image/webp")
+                let previewed = try ImageRenderer.pixels(ofImage: Array(large.body.readableBytesView))
+                #expect(max(previewed.width, previewed.height) <= 1440 && min(previewed.width, previewed.height) > 250)
+            }
+
             let hashes = try await app.catalog.client.query(
                 "SELECT count(*) FROM perceptual_hashes WHERE asset_id = \(cat) AND segment = 0",
                 logger: TestCluster.logger)
