@@ -5,7 +5,7 @@ CONFIG ?= debug
 AFA := .build/$(CONFIG)/afa
 export AFA_DATA ?= $(CURDIR)/var
 
-.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue clean-data
+.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue bench-media clean-data
 
 setup:
 	@bash scripts/setup.sh
@@ -42,6 +42,9 @@ bench-clip: setup
 
 bench-queue: setup
 	bash bench/queue/run.sh
+
+bench-media: setup
+	bash bench/media/run.sh
 
 clean-data:
 	-AFA_DATA=$(AFA_DATA) $(AFA) db stop
