@@ -81,8 +81,9 @@ static inline int afa_vips_grey8(VipsImage *in, VipsImage **out) {
     return result;
 }
 
-static inline int afa_vips_webp(VipsImage *in, int quality, void **bytes, size_t *length) {
-    return vips_webpsave_buffer(in, bytes, length, "Q", quality, "strip", TRUE, NULL);
+/// `effort` 0–6 trades encoding time for size at the same quality.
+static inline int afa_vips_webp(VipsImage *in, int quality, int effort, void **bytes, size_t *length) {
+    return vips_webpsave_buffer(in, bytes, length, "Q", quality, "effort", effort, "strip", TRUE, NULL);
 }
 
 static inline int afa_vips_png(VipsImage *in, void **bytes, size_t *length) {

@@ -12,6 +12,13 @@ public struct ImageRenderer: Sendable {
     public static let smallSide = 250
     public static let clipShortestEdge = 224
     static let webPQuality: Int32 = 80
+    /// libwebp's effort for the 1440 px preview: 1 encodes it in a quarter of the default's (4)
+    /// time for files about 10% larger, at the same quality setting. The small square is cheap
+    /// at any effort and keeps the default.
+    static let previewEffort: Int32 = 1
+    static let smallEffort: Int32 = 4
+    /// The shortest edge of the intermediate every small rendition is resized from.
+    static let workingEdge = 256
     /// Enough pixels for a placeholder hash; more only costs time.
     static let blurHashEdge: Int32 = 32
 
@@ -91,20 +98,30 @@ public struct ImageRenderer: Sendable {
         let exif: ExifFacts
     }
 
+    /// The preview comes from the decode itself; everything smaller from one intermediate, its
+    /// shortest edge `workingEdge`: resampling 1440 px down once instead of four times halves the
+    /// stage's resize cost, and a 224 px CLIP input or a 32 px hash loses nothing by it.
     private func renditions(of master: VipsImageRef, header: Header) throws -> ImageRenditions {
-        let preview = try webP(master)
+        let preview = try webP(master, effort: Self.previewEffort)
+        let shortest = min(master.width, master.height)
+        let working =
+            shortest > Self.workingEdge
+            ? try Vips.make("resizing") {
+                afa_vips_resize(master.pointer, Double(Self.workingEdge) / Double(shortest), $0)
+            }.materialised() : master
         let small = try webP(
-            Vips.make("thumbnail") { afa_vips_cover_centre(master.pointer, Int32(Self.smallSide), $0) })
-        let scale = Double(Self.clipShortestEdge) / Double(min(master.width, master.height))
-        let clip = try Vips.make("CLIP input") { afa_vips_resize(master.pointer, scale, $0) }
+            Vips.make("thumbnail") { afa_vips_cover_centre(working.pointer, Int32(Self.smallSide), $0) },
+            effort: Self.smallEffort)
+        let scale = Double(Self.clipShortestEdge) / Double(min(working.width, working.height))
+        let clip = try Vips.make("CLIP input") { afa_vips_resize(working.pointer, scale, $0) }
         let clipInput = RGBPixels(width: clip.width, height: clip.height, bytes: try clip.pixelBytes())
         let square = try Vips.make("hash input") {
-            afa_vips_fit(master.pointer, Int32(PerceptualHash.side), Int32(PerceptualHash.side), 1, $0)
+            afa_vips_fit(working.pointer, Int32(PerceptualHash.side), Int32(PerceptualHash.side), 1, $0)
         }
         let grey = try Vips.make("greyscale") { afa_vips_grey8(square.pointer, $0) }
         let greyPixels = try grey.pixelBytes()
         let tiny = try Vips.make("placeholder") {
-            afa_vips_fit(master.pointer, Self.blurHashEdge, Self.blurHashEdge, 0, $0)
+            afa_vips_fit(working.pointer, Self.blurHashEdge, Self.blurHashEdge, 0, $0)
         }
         return ImageRenditions(
             format: header.format, width: header.width, height: header.height, frames: header.frames,
@@ -114,8 +131,8 @@ public struct ImageRenderer: Sendable {
             contrast: Self.standardDeviation(greyPixels))
     }
 
-    private func webP(_ image: VipsImageRef) throws -> EncodedImage {
-        let bytes = try image.encoded { afa_vips_webp(image.pointer, Self.webPQuality, $0, $1) }
+    private func webP(_ image: VipsImageRef, effort: Int32) throws -> EncodedImage {
+        let bytes = try image.encoded { afa_vips_webp(image.pointer, Self.webPQuality, effort, $0, $1) }
         return EncodedImage(bytes: bytes, width: image.width, height: image.height, mediaType: "image/webp")
     }
 

@@ -35,7 +35,7 @@ public struct EmbedStage: ProcessingStage {
     public func process(_ asset: AssetRecord) async throws -> StageOutput {
         let inputs = try await SemanticInputs.read(asset, store: store, catalog: catalog, compute: model.compute)
         let images = inputs.map(\.image)
-        let embeddings = try await model.run { try $0.imageEmbeddings(images) }
+        let embeddings = try await model.imageEmbeddings(images)
         var vectors = zip(inputs, embeddings).map { input, values in
             StageVector(
                 model: model.id, segment: input.segment, startSeconds: input.start, endSeconds: input.end,

@@ -21,6 +21,8 @@ public final class EmbeddingModel: Sendable {
     public let idleUnload: Duration
     let compute: ComputePool
     private let state = Mutex(State())
+    /// Concurrent jobs' images share forward passes.
+    private let batcher = Mutex<ImageBatcher?>(nil)
 
     private struct State {
         var model: CLIPModel?
@@ -75,6 +77,17 @@ public final class EmbeddingModel: Sendable {
 
     /// Whether the weights are in memory now (for `/readyz` and the idle-unload test).
     public var isLoaded: Bool { state.withLock { $0.model != nil } }
+
+    /// Image embeddings, batched with those of other jobs asking at the same time.
+    public func imageEmbeddings(_ images: [RGBImage]) async throws -> [[Float]] {
+        let batcher = batcher.withLock { batcher in
+            if let batcher { return batcher }
+            let made = ImageBatcher { [unowned self] images in try await run { try $0.imageEmbeddings(images) } }
+            batcher = made
+            return made
+        }
+        return try await batcher.embeddings(images)
+    }
 
     /// Runs `body` with the model on the compute pool, loading it first if needed.
     public func run<T: Sendable>(_ body: @escaping @Sendable (CLIPModel) throws -> T) async throws -> T {
