@@ -119,10 +119,14 @@ public struct MediaStage: ProcessingStage {
         var frames: [SampledFrame] = []
         for (index, segment) in plan.segments.enumerated() {
             for time in [segment.sampleTime, segment.start + segment.duration / 4, segment.end - segment.duration / 4] {
-                let png = try await timed {
+                let file = try await timed {
                     try await settings.tools.frame(path, at: time, into: directory, name: "segment-\(index)")
                 }
-                let image = try await render { try renderer.render(png) }
+                // Reading the frame (megabytes for 4K) is blocking work too: with the decode, on the pool.
+                let image = try await render {
+                    defer { try? FileManager.default.removeItem(at: file) }
+                    return try renderer.render([UInt8](try Data(contentsOf: file)))
+                }
                 if image.contrast >= VideoPoster.minimumContrast {
                     frames.append(SampledFrame(segment: segment, time: time, image: image))
                     break

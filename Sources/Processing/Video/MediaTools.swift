@@ -38,19 +38,19 @@ public struct MediaTools: Sendable {
         return Self.parseScenes(output.standardError)
     }
 
-    /// The frame at `seconds`, as a PNG at the video's own size (rotated as a player shows it).
-    func frame(_ path: String, at seconds: Double, into directory: URL, name: String) async throws -> [UInt8] {
+    /// Writes the frame at `seconds` as a PNG at the video's own size (rotated as a player shows
+    /// it) and returns the file; the caller reads and removes it.
+    func frame(_ path: String, at seconds: Double, into directory: URL, name: String) async throws -> URL {
         let file = directory.appending(path: "\(name).png")
         let output = try await runner.run([
             ffmpeg, "-hide_banner", "-v", "error", "-nostdin", "-ss", String(format: "%.3f", seconds), "-i", path,
             "-frames:v", "1", "-an", "-f", "image2", "-c:v", "png", "-y", file.path,
         ])
-        guard output.succeeded, let data = FileManager.default.contents(atPath: file.path), !data.isEmpty else {
+        guard output.succeeded, FileManager.default.fileExists(atPath: file.path) else {
             throw UnprocessableContent(
                 "ffmpeg could not take a frame at \(String(format: "%.2f", seconds)) s: \(Self.reason(output))")
         }
-        try? FileManager.default.removeItem(at: file)
-        return [UInt8](data)
+        return file
     }
 
     static let sceneThreshold = 0.3
