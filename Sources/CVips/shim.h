@@ -31,11 +31,13 @@ static inline const char *afa_vips_loader(const void *bytes, size_t length) {
 }
 
 /// The one decode: shrink-on-load to fit `box`, never enlarged, rotated upright by its EXIF
-/// orientation, colour-managed to sRGB. A truncated or corrupt file fails instead of showing
-/// grey where its pixels are missing.
+/// orientation. An image with an embedded ICC profile is transformed to sRGB through it (the
+/// thumbnail operation's default); one without is taken as sRGB already, which saves building a
+/// colour transform per image (the operation cache is off). A truncated or corrupt file fails
+/// instead of showing grey where its pixels are missing.
 static inline int afa_vips_decode_to_fit(const void *bytes, size_t length, int box, VipsImage **out) {
     return vips_thumbnail_buffer((void *)bytes, length, out, box, "height", box, "size", VIPS_SIZE_DOWN,
-        "option_string", "fail_on=error", "export_profile", "srgb", NULL);
+        "option_string", "fail_on=error", NULL);
 }
 
 static inline int afa_vips_fit(VipsImage *in, int width, int height, int force, VipsImage **out) {
