@@ -117,12 +117,12 @@ import Testing
                     ByteBuffer(bytes: RawHTTP.request("GET", "/healthz") + RawHTTP.request("GET", "/readyz")))
                 var received = ""
                 var iterator = inbound.makeAsyncIterator()
-                while !received.contains(#"{"status":"ready"}"#), let chunk = try await iterator.next() {
+                while !received.contains(#""status":"ready""#), let chunk = try await iterator.next() {
                     received += String(buffer: chunk)
                 }
                 return received
             }
-            #expect(text.contains(#"{"status":"ok"}"#) && text.contains(#"{"status":"ready"}"#))
+            #expect(text.contains(#"{"status":"ok"}"#) && text.contains(#""status":"ready""#))
         }
     }
 
