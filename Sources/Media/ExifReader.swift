@@ -7,18 +7,10 @@ public enum ExifReader {
     public static func read(_ block: [UInt8]) -> ExifFacts {
         let view = ByteView(block)
         let base = view.matches(0, "Exif\u{0}\u{0}") ? 6 : 0
-        let littleEndian: Bool
-        if view.matches(base, "II") {
-            littleEndian = true
-        } else if view.matches(base, "MM") {
-            littleEndian = false
-        } else {
-            return ExifFacts()
-        }
-        let reader = IFDReader(view: view, base: base, littleEndian: littleEndian)
-        guard view.uint16(base + 2, littleEndian: littleEndian) == 42,
+        guard let littleEndian = view.tiffByteOrder(at: base),
             let first = view.uint32(base + 4, littleEndian: littleEndian)
         else { return ExifFacts() }
+        let reader = IFDReader(view: view, base: base, littleEndian: littleEndian)
 
         var facts = ExifFacts()
         let ifd0 = reader.entries(at: first)

@@ -7,15 +7,7 @@ extension MediaHeaderReader {
     /// JPEG or WebP, whose offsets are relative to its own start. Both byte orders occur in
     /// practice (cameras differ), so the order mark decides every read.
     static func readTIFF(_ view: ByteView, base: Int, into header: inout MediaHeader, includingSize: Bool) {
-        let littleEndian: Bool
-        if view.matches(base, "II") {
-            littleEndian = true
-        } else if view.matches(base, "MM") {
-            littleEndian = false
-        } else {
-            return
-        }
-        guard view.uint16(base + 2, littleEndian: littleEndian) == 42,
+        guard let littleEndian = view.tiffByteOrder(at: base),
             let ifdOffset = view.uint32(base + 4, littleEndian: littleEndian),
             let ifd = base.advanced(by: UInt64(ifdOffset), within: view.count),
             let entryCount = view.uint16(ifd, littleEndian: littleEndian)
@@ -47,5 +39,21 @@ extension MediaHeaderReader {
         case 4: return view.uint32(entry + 8, littleEndian: littleEndian)
         default: return nil
         }
+    }
+}
+
+extension ByteView {
+    /// A TIFF structure's byte order mark at `offset` (`II` little-endian, `MM` big-endian) and its
+    /// magic 42 after it: true for little-endian, nil when there is no TIFF header there.
+    func tiffByteOrder(at offset: Int) -> Bool? {
+        let littleEndian: Bool
+        if matches(offset, "II") {
+            littleEndian = true
+        } else if matches(offset, "MM") {
+            littleEndian = false
+        } else {
+            return nil
+        }
+        return uint16(offset + 2, littleEndian: littleEndian) == 42 ? littleEndian : nil
     }
 }

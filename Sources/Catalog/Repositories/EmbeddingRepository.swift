@@ -34,7 +34,7 @@ public struct EmbeddingRepository: Sendable {
             logger: logger)
         var vectors: [Int: [Float]] = [:]
         for try await (segment, text) in rows.decode((Int, String).self) {
-            vectors[segment] = text.dropFirst().dropLast().split(separator: ",").compactMap { Float($0) }
+            vectors[segment] = VectorText.values(text)
         }
         return vectors
     }

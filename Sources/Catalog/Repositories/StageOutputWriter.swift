@@ -102,7 +102,7 @@ struct StageOutputWriter {
                     "model": .string($0.model), "segment": .number(Double($0.segment)),
                     "start_seconds": $0.startSeconds.map { .number($0) } ?? .null,
                     "end_seconds": $0.endSeconds.map { .number($0) } ?? .null,
-                    "vector": .string("[" + $0.values.map { "\($0)" }.joined(separator: ",") + "]"),
+                    "vector": .string(VectorText.text($0.values)),
                 ]
             }
         ).jsonText

@@ -85,7 +85,7 @@ public struct TagVocabularyRepository: Sendable {
             logger: logger)
         var vectors: [String: [Float]] = [:]
         for try await (text, vector) in rows.decode((String, String).self) {
-            vectors[text] = vector.dropFirst().dropLast().split(separator: ",").compactMap { Float($0) }
+            vectors[text] = VectorText.values(vector)
         }
         return vectors
     }
@@ -93,7 +93,7 @@ public struct TagVocabularyRepository: Sendable {
     public func storeEmbeddings(model: String, _ vectors: [String: [Float]]) async throws {
         guard !vectors.isEmpty else { return }
         let texts = Array(vectors.keys)
-        let values = texts.map { "[" + vectors[$0]!.map { "\($0)" }.joined(separator: ",") + "]" }
+        let values = texts.map { VectorText.text(vectors[$0]!) }
         try await client.query(
             """
             INSERT INTO text_embeddings (model, text, vector)
