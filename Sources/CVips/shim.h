@@ -18,6 +18,8 @@ static inline int afa_vips_start(void) {
     vips_cache_set_max(0);
     vips_cache_set_max_mem(0);
     vips_cache_set_max_files(0);
+    // Loaders libvips marks untrusted (ImageMagick, PDF, SVG…) never see uploaded bytes.
+    vips_block_untrusted_set(TRUE);
     return 0;
 }
 
@@ -69,18 +71,37 @@ static inline int afa_vips_srgb8(VipsImage *in, VipsImage **out) {
     result = vips_colourspace(flat, &srgb, VIPS_INTERPRETATION_sRGB, NULL);
     g_object_unref(flat);
     if (result) return result;
-    result = vips_cast_uchar(srgb, out, NULL);
+    VipsImage *cast = NULL;
+    result = vips_cast_uchar(srgb, &cast, NULL);
     g_object_unref(srgb);
+    if (result) return result;
+    // Extra channels (a TIFF with more samples than RGB and alpha) pass through colourspace
+    // conversions untouched: only the first three are the picture.
+    if (vips_image_get_bands(cast) == 3) {
+        *out = cast;
+        return 0;
+    }
+    result = vips_extract_band(cast, out, 0, "n", 3, NULL);
+    g_object_unref(cast);
     return result;
 }
 
 static inline int afa_vips_grey8(VipsImage *in, VipsImage **out) {
-    VipsImage *grey = NULL;
+    VipsImage *grey = NULL, *cast = NULL;
     int result = vips_colourspace(in, &grey, VIPS_INTERPRETATION_B_W, NULL);
     if (result) return result;
-    result = vips_cast_uchar(grey, out, NULL);
+    result = vips_cast_uchar(grey, &cast, NULL);
     g_object_unref(grey);
+    if (result) return result;
+    result = vips_extract_band(cast, out, 0, NULL);
+    g_object_unref(cast);
     return result;
+}
+
+/// The centre `width` × `height` of an image.
+static inline int afa_vips_centre(VipsImage *in, int width, int height, VipsImage **out) {
+    return vips_extract_area(in, out, (vips_image_get_width(in) - width) / 2, (vips_image_get_height(in) - height) / 2,
+        width, height, NULL);
 }
 
 /// `effort` 0–6 trades encoding time for size at the same quality.

@@ -30,6 +30,9 @@ public struct ImageRenderer: Sendable {
         try Vips.start()
         return try bytes.withUnsafeBytes { buffer in
             let header = try probe(buffer)
+            guard Self.decodedFormats.contains(header.format) else {
+                throw ImageError.undecodable("\(header.format) images are not decoded here")
+            }
             let decoded = try Vips.make("decoding") {
                 afa_vips_decode_to_fit(buffer.baseAddress, buffer.count, Int32(Self.previewEdge), $0)
             }
@@ -112,14 +115,15 @@ public struct ImageRenderer: Sendable {
         let small = try webP(
             Vips.make("thumbnail") { afa_vips_cover_centre(working.pointer, Int32(Self.smallSide), $0) },
             effort: Self.smallEffort)
-        let scale = Double(Self.clipShortestEdge) / Double(min(working.width, working.height))
-        let clip = try Vips.make("CLIP input") { afa_vips_resize(working.pointer, scale, $0) }
-        let clipInput = RGBPixels(width: clip.width, height: clip.height, bytes: try clip.pixelBytes())
+        let clipInput = try Self.rgb(clipSource(working))
         let square = try Vips.make("hash input") {
             afa_vips_fit(working.pointer, Int32(PerceptualHash.side), Int32(PerceptualHash.side), 1, $0)
         }
         let grey = try Vips.make("greyscale") { afa_vips_grey8(square.pointer, $0) }
         let greyPixels = try grey.pixelBytes()
+        guard greyPixels.count == PerceptualHash.side * PerceptualHash.side else {
+            throw ImageError.undecodable("the hash input has \(grey.bands) channels")
+        }
         let tiny = try Vips.make("placeholder") {
             afa_vips_fit(working.pointer, Self.blurHashEdge, Self.blurHashEdge, 0, $0)
         }
@@ -127,8 +131,37 @@ public struct ImageRenderer: Sendable {
             format: header.format, width: header.width, height: header.height, frames: header.frames,
             exif: header.exif, preview: preview, small: small, clipInput: clipInput,
             perceptualHash: PerceptualHash.hash(grey: greyPixels),
-            blurHash: BlurHash.encode(rgb: try tiny.pixelBytes(), width: tiny.width, height: tiny.height),
+            blurHash: BlurHash.encode(rgb: try Self.rgb(tiny).bytes, width: tiny.width, height: tiny.height),
             contrast: Self.standardDeviation(greyPixels))
+    }
+
+    /// The CLIP input: shortest edge 224, and a long edge at most `clipLongestRatio` times that.
+    /// CLIP crops the centre square anyway; a 1 × 100,000 banner kept whole would be 224 ×
+    /// 22 million pixels.
+    private func clipSource(_ working: VipsImageRef) throws -> VipsImageRef {
+        var source = working
+        let (short, long) = (min(working.width, working.height), max(working.width, working.height))
+        if long > short * Self.clipLongestRatio {
+            let keep = short * Self.clipLongestRatio
+            let (width, height) = working.width > working.height ? (keep, short) : (short, keep)
+            source = try Vips.make("CLIP crop") { afa_vips_centre(working.pointer, Int32(width), Int32(height), $0) }
+        }
+        let scale = Double(Self.clipShortestEdge) / Double(short)
+        return try Vips.make("CLIP input") { afa_vips_resize(source.pointer, scale, $0) }
+    }
+
+    static let clipLongestRatio = 4
+
+    /// The formats the service decodes; anything else libvips might open (it is refused).
+    static let decodedFormats: Set<String> = ["jpeg", "png", "webp", "gif", "tiff", "heif"]
+
+    /// Pixels of an 8-bit three-band image, checked: a malformed image throws, never traps.
+    static func rgb(_ image: VipsImageRef) throws -> RGBPixels {
+        let bytes = try image.pixelBytes()
+        guard image.bands == 3, bytes.count == image.width * image.height * 3 else {
+            throw ImageError.undecodable("expected three colour channels, found \(image.bands)")
+        }
+        return RGBPixels(width: image.width, height: image.height, bytes: bytes)
     }
 
     private func webP(_ image: VipsImageRef, effort: Int32) throws -> EncodedImage {
@@ -153,13 +186,13 @@ public struct ImageRenderer: Sendable {
     /// Decodes a PNG this renderer wrote (or any image) to 8-bit sRGB pixels at its own size.
     public static func pixels(ofImage bytes: [UInt8]) throws -> RGBPixels {
         try Vips.start()
+        guard !bytes.isEmpty else { throw ImageError.undecodable("no bytes") }
         return try bytes.withUnsafeBytes { buffer in
             let image = try Vips.make("decoding") { out in
                 out.pointee = afa_vips_header(buffer.baseAddress!, buffer.count)
                 return out.pointee == nil ? -1 : 0
             }
-            let rgb = try Vips.make("colour") { afa_vips_srgb8(image.pointer, $0) }
-            return RGBPixels(width: rgb.width, height: rgb.height, bytes: try rgb.pixelBytes())
+            return try rgb(try Vips.make("colour") { afa_vips_srgb8(image.pointer, $0) })
         }
     }
 

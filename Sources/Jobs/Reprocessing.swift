@@ -26,7 +26,11 @@ public struct Reprocessing: Sendable {
             throw UnknownStage(name: name, known: pipeline.stages.map(\.name))
         }
         let jobs = catalog.jobs
-        let requeued = try await jobs.inBatches { try await jobs.reprocess(stage.reference, filter: filter, limit: $0) }
+        // A stage that cannot run now (a semantic stage without a model) keeps its results.
+        let applicable = AssetKind.allCases.filter { stage.skipReason(for: $0) == nil }
+        let requeued = try await jobs.inBatches {
+            try await jobs.reprocess(stage.reference, filter: filter, applicableKinds: applicable, limit: $0)
+        }
         let added = try await jobs.addMissing(stage, filter: filter, maxAttempts: maxAttempts)
         try await jobs.recordReprocess(stage.reference, filter: filter, queued: requeued + added, actor: actor)
         return requeued + added

@@ -47,11 +47,12 @@ public enum Doctor {
                     detail: "\(model.id) (\(folder.path)), \(configuration.embedding.precision), "
                         + "loaded on first use, let go after \(configuration.embedding.idleUnload) idle",
                     required: false))
-        case .missing(let reason):
+        case .missing(let reason, let folder, let files):
+            let place = folder.map { " Looked in \($0.path), which lacks \(files.joined(separator: ", "))." } ?? ""
             findings.append(
                 Finding(
                     area: "CLIP model", ok: false,
-                    detail: "\(reason). Until then: embeddings and tags are skipped, all else works",
+                    detail: "\(reason).\(place) Until then: embeddings and tags are skipped, all else works",
                     required: false))
         }
         try await compute.shutdown()

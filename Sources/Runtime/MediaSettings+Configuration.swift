@@ -28,8 +28,13 @@ extension EmbeddingModel {
             compute: compute)
     }
 
+    /// `/readyz` answers anyone: it says what to do, not where the server keeps its files.
     var status: ModelStatus {
         ModelStatus(
-            state: isReady ? (isLoaded ? "loaded" : "installed") : "missing", model: id, hint: missingReason)
+            state: isReady ? (isLoaded ? "loaded" : "installed") : "missing",
+            hint: isReady
+                ? nil
+                : "no CLIP model is installed: embeddings and tags are skipped until one is "
+                    + "(`afa doctor` on the server says what to do)")
     }
 }

@@ -15,7 +15,8 @@ import Testing
             let body = try response.json()
             #expect(body["status"] as? String == "ready")
             #expect(body["model"] as? String == "missing")
-            #expect((body["model_hint"] as? String)?.contains("afa model fetch") == true)
+            let hint = try #require(body["model_hint"] as? String)
+            #expect(hint.contains("afa doctor") && !hint.contains("/nonexistent"), "what to do, not where files are")
         }
         try await TestApp.run(configure: { $0.embedding.model = TinyModel.folder.path }) { client, _ in
             let body = try await client.call(.get, "/readyz", key: nil).json()
@@ -33,6 +34,7 @@ import Testing
         #expect(output.contains("ok        jpeg: decoded"))
         #expect(output.contains("ok      ffmpeg: ffmpeg version"))
         #expect(output.contains("missing CLIP model: no CLIP model"))
+        #expect(output.contains("Looked in \(data.path)/models/openai--clip-vit-base-patch32"))
         let (_, withModel) = try await AfaProcess.run(
             ["doctor"], environment: ["AFA_DATA": data.path, "EMBEDDING_MODEL": TinyModel.folder.path])
         #expect(withModel.contains("ok      CLIP model: \(TinyModel.folder.path)"))

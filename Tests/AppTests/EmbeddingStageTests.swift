@@ -93,7 +93,8 @@ import WireTypes
     }
 
     @Test func tagsCarryScoresAndAVocabularyChangeRetagsInTheBackground() async throws {
-        try await TestApp.run(workers: 0) { client, app in
+        // The API process knows the model too: re-tagging is only queued where tags can run.
+        try await TestApp.run(workers: 0, configure: { $0.embedding.model = TinyModel.folder.path }) { client, app in
             let ids = try await upload(client, app)
             let photo = try #require(ids["chelsea.png"])
             try await withWorkers(app.catalog, try pipeline(app, model: TinyModel.folder)) {

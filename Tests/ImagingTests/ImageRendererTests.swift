@@ -128,3 +128,29 @@ enum SyntheticPNG {
         return ~crc
     }
 }
+
+/// Shapes of input that once could trap or balloon.
+struct ImageShapeTests {
+    let renderer = ImageRenderer()
+
+    @Test func extraChannelsAreDroppedNotTrappedOn() throws {
+        let image = try renderer.render(try Fixture.bytes("five-bands.tif"))
+        #expect(image.format == "tiff")
+        #expect(image.clipInput.bytes.count == image.clipInput.width * image.clipInput.height * 3)
+        #expect(image.small.width == 250)
+    }
+
+    @Test func aBannerKeepsABoundedCLIPInput() throws {
+        let image = try renderer.render(try Fixture.bytes("banner.png"))
+        #expect(image.width == 4000 && image.height == 12)
+        #expect(image.clipInput.height == 224)
+        #expect(image.clipInput.width <= 224 * 4, "the centre CLIP reads, not 224 × 75,000 pixels")
+    }
+
+    @Test func formatsOutsideTheListAreRefused() {
+        // A minimal BMP header: libvips reads BMP only through an untrusted loader, which is blocked.
+        var bmp = Array("BM".utf8) + [UInt8](repeating: 0, count: 60)
+        bmp[10] = 54
+        #expect(throws: ImageError.self) { try renderer.render(bmp) }
+    }
+}

@@ -35,8 +35,11 @@ struct EmbeddingModelTests {
         #expect(!model.isReady)
         #expect(model.version == "none")
         let reason = try #require(model.missingReason)
-        #expect(reason.contains("/nonexistent/models/openai--clip-vit-base-patch32"))
         #expect(reason.contains("afa model fetch openai/clip-vit-base-patch32"))
+        #expect(!reason.contains("/nonexistent"), "clients see the reason: no server paths in it")
+        guard case .missing(_, let folder, let files) = model.availability else { return }
+        #expect(folder?.path == "/nonexistent/models/openai--clip-vit-base-patch32")
+        #expect(files.contains("model.safetensors"))
         await #expect(throws: (any Error).self) { try await model.run { _ in 1 } }
         try await compute.shutdown()
     }

@@ -66,3 +66,24 @@ struct SegmentPlanTests {
         #expect(throws: (any Error).self) { try VideoFacts.parse("not json") }
     }
 }
+
+struct HostileVideoFactsTests {
+    @Test func aDeclaredDurationOfCenturiesStillMakesAtMost32Segments() {
+        let plan = SegmentPlan(duration: 9e12, sceneChanges: [], blackIntervals: [])
+        #expect(plan.segments.count <= SegmentPlan.maximumCount && !plan.segments.isEmpty)
+        let cuts = (1..<200_000).map { Double($0) / 10 }
+        #expect(SegmentPlan(duration: 20_000, sceneChanges: cuts, blackIntervals: []).segments.count == 32)
+    }
+
+    @Test func aRotateTagThatIsNoAngleIsNoRotation() throws {
+        for tag in ["1e300", "nan", "inf", "-450"] {
+            let json = """
+                {"streams": [{"codec_type": "video", "codec_name": "h264", "width": 640, "height": 480,
+                              "tags": {"rotate": "\(tag)"}}],
+                 "format": {"duration": "3"}}
+                """
+            let facts = try VideoFacts.parse(json)
+            #expect((0..<360).contains(facts.rotation), "\(tag) → \(facts.rotation)")
+        }
+    }
+}

@@ -23,7 +23,6 @@ struct HealthController {
         // Without a model the server is still ready: only the semantic stages wait (skipped).
         if let model = modelStatus() {
             body["model"] = model.state
-            body["model_id"] = model.model
             if let hint = model.hint { body["model_hint"] = hint }
         }
         return EditedResponse(status: status, response: body)

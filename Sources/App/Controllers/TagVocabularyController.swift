@@ -67,7 +67,8 @@ struct TagVocabularyController {
         let term = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
             .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         let allowed = CharacterSet.letters.union(.decimalDigits).union(CharacterSet(charactersIn: " -'&."))
-        guard (1...64).contains(term.count), term.unicodeScalars.allSatisfy(allowed.contains) else {
+        // Counted as PostgreSQL's length() counts (code points), not as grapheme clusters.
+        guard (1...64).contains(term.unicodeScalars.count), term.unicodeScalars.allSatisfy(allowed.contains) else {
             throw APIError.badRequest(
                 "invalid_term",
                 "a term is 1–64 letters, digits, spaces or -'&. (got \(raw.prefix(80).debugDescription))")

@@ -21,9 +21,10 @@ extension JobRepository {
     /// re-queue, so the stage never runs on a requirement's old result. Returns how many were
     /// requeued: call again until it returns fewer than `limit`.
     ///
-    /// A stage skipped by another version also runs, for the kinds it now applies to
-    /// (`applicableKinds`): a semantic stage skipped while no model was installed fills in once
-    /// one is.
+    /// Only assets of the kinds the stage now applies to (`applicableKinds`) are touched: a
+    /// stage skipped by another version runs (a semantic stage skipped while no model was
+    /// installed fills in once one is), and results are kept while the stage cannot run (a model
+    /// missing for one start does not fail every asset's embedding).
     public func requeueOutdated(
         _ stage: StageReference, requires: [String], applicableKinds: [AssetKind], limit: Int
     ) async throws -> Int {
@@ -31,8 +32,8 @@ extension JobRepository {
             """
             WITH picked AS (
                 SELECT j.id FROM jobs j JOIN assets a ON a.id = j.asset_id
-                WHERE j.stage = \(stage.name) AND j.version <> \(stage.version)
-                  AND (j.state = 'done' OR (j.state = 'skipped' AND a.kind = ANY(\(applicableKinds.map(\.rawValue)))))
+                WHERE j.stage = \(stage.name) AND j.version <> \(stage.version) AND j.state IN ('done', 'skipped')
+                  AND a.kind = ANY(\(applicableKinds.map(\.rawValue)))
                   AND NOT EXISTS (
                     SELECT 1 FROM jobs r
                     WHERE r.asset_id = j.asset_id AND r.stage = ANY(\(requires)) AND r.state IN ('queued', 'processing'))
@@ -95,12 +96,15 @@ extension JobRepository {
     /// finished it (done, failed or dead), whatever its version. The stages that require it
     /// follow, as after any completion. Batched, like every bulk change of the queue, so it never
     /// holds many rows locked: call again until it returns fewer than `limit`.
-    public func reprocess(_ stage: StageReference, filter: AssetFilter, limit: Int) async throws -> Int {
+    public func reprocess(
+        _ stage: StageReference, filter: AssetFilter, applicableKinds: [AssetKind], limit: Int
+    ) async throws -> Int {
         let rows = try await client.query(
             """
             WITH picked AS (
                 SELECT j.id FROM jobs j JOIN assets a ON a.id = j.asset_id
                 WHERE j.stage = \(stage.name) AND j.state IN ('done', 'failed', 'dead')
+                  AND a.kind = ANY(\(applicableKinds.map(\.rawValue)))
                   AND (\(filter.kind?.rawValue)::text IS NULL OR a.kind = \(filter.kind?.rawValue))
                   AND (\(filter.owner)::text IS NULL OR a.owner = \(filter.owner))
                 ORDER BY j.id LIMIT \(limit)

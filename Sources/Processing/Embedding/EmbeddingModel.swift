@@ -10,8 +10,9 @@ import Synchronization
 public final class EmbeddingModel: Sendable {
     public enum Availability: Sendable, Equatable {
         case ready(folder: URL)
-        /// With what a person should do about it.
-        case missing(reason: String)
+        /// With what a person should do about it (shown to API clients: no server paths), and,
+        /// for `afa doctor`, the folder looked in and what it lacks.
+        case missing(reason: String, folder: URL? = nil, missingFiles: [String] = [])
     }
 
     /// What `EMBEDDING_MODEL` names (a hub id or a folder): stored with every vector and tag.
@@ -58,9 +59,10 @@ public final class EmbeddingModel: Sendable {
                 missing.isEmpty
                 ? .ready(folder: folder)
                 : .missing(
-                    reason: "no CLIP model: \(folder.path) lacks \(missing.joined(separator: ", ")). "
-                        + "Run `afa model fetch \(spec)` (it needs the model hub) or place a Hugging Face CLIP "
-                        + "folder there, then restart: the skipped stages are then filled in the background")
+                    reason: "no CLIP model: \(spec) is not installed (`afa doctor` on the server says where it is "
+                        + "looked for). Run `afa model fetch \(spec)` (it needs the model hub) or place a Hugging "
+                        + "Face CLIP folder there, then restart: the skipped stages are then filled in the background",
+                    folder: folder, missingFiles: missing)
         } catch {
             availability = .missing(reason: "no CLIP model: EMBEDDING_MODEL=\(spec) is \(error)")
         }
@@ -70,7 +72,7 @@ public final class EmbeddingModel: Sendable {
 
     public var isReady: Bool { if case .ready = availability { true } else { false } }
 
-    public var missingReason: String? { if case .missing(let reason) = availability { reason } else { nil } }
+    public var missingReason: String? { if case .missing(let reason, _, _) = availability { reason } else { nil } }
 
     /// The semantic stages' version: changing the model or its precision runs them again.
     public var version: String { isReady ? "\(id)#\(precision.rawValue)" : "none" }

@@ -3,9 +3,13 @@ import Synchronization
 
 /// Gathers the images of concurrent embedding jobs into shared forward passes: CLIP is faster
 /// per image on a batch than one image at a time, and on the compute lane several jobs run at
-/// once. Like a group commit: the first caller with nothing running leads, runs everything
+/// once. Like a group commit: when nothing runs, a caller starts a drain that runs everything
 /// waiting (up to a batch), hands each caller its rows, and goes on while more arrived meanwhile;
-/// the others only wait for their rows.
+/// every caller only waits for its own rows.
+///
+/// The drain is a task of its own, not the caller's: under steady load it outlives any one job,
+/// and a caller that is cancelled (its worker shutting down) must not cancel the batch that
+/// carries other jobs' images.
 final class ImageBatcher: Sendable {
     let limit: Int
     let run: @Sendable ([RGBImage]) async throws -> [[Float]]
@@ -28,7 +32,7 @@ final class ImageBatcher: Sendable {
             defer { state.running = true }
             return !state.running
         }
-        if leads { await drain() }
+        if leads { Task { await self.drain() } }
         return try await ticket.value()
     }
 

@@ -27,11 +27,17 @@ public struct MediaTools: Sendable {
     func scenes(_ path: String) async throws -> (changes: [Double], black: [ClosedRange<Double>]) {
         let filter =
             "scale=160:-2,blackdetect=d=0.1:pix_th=0.10,select='gt(scene\\,\(Self.sceneThreshold))',showinfo"
-        let output = try await runner.run([
-            ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-i", path, "-an", "-sn", "-dn", "-vf", filter, "-f",
-            "null",
-            "-",
-        ])
+        let output: SubprocessRunner.Output
+        do {
+            output = try await SubprocessRunner(timeout: timeout, outputLimit: Self.sceneLogLimit).run([
+                ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-i", path, "-an", "-sn", "-dn", "-vf", filter, "-f",
+                "null", "-",
+            ])
+        } catch let error where !(error is SubprocessRunner.TimedOut || error is CancellationError) {
+            // The log outgrew its limit (a line per cut: hundreds of thousands of them); another try
+            // would decode the whole video again for the same result.
+            throw UnprocessableContent("ffmpeg's scene analysis could not be read: \(error)")
+        }
         guard output.succeeded else {
             throw UnprocessableContent("ffmpeg could not decode the video: \(Self.reason(output))")
         }
@@ -54,6 +60,8 @@ public struct MediaTools: Sendable {
     }
 
     static let sceneThreshold = 0.3
+    /// About 100,000 scene-change lines.
+    static let sceneLogLimit = 32 << 20
 
     private var runner: SubprocessRunner { SubprocessRunner(timeout: timeout, outputLimit: 8 << 20) }
 

@@ -22,17 +22,23 @@ public struct SegmentPlan: Sendable, Equatable {
     public static let longest = 10.0
     public static let maximumCount = 32
     public static let shortest = 0.5
+    /// Scene changes considered at most.
+    static let maximumBoundaries = 1_000
 
     public init(
         duration: Double, sceneChanges: [Double], blackIntervals: [ClosedRange<Double>], longest: Double = longest,
         maximumCount: Int = maximumCount, shortest: Double = shortest
     ) {
-        guard duration > 0 else {
+        guard duration > 0, duration.isFinite else {
             segments = []
             return
         }
         var boundaries = Set([0, duration])
-        for time in sceneChanges where time > 0 && time < duration { boundaries.insert(time) }
+        // Thousands of cuts (a strobe, a slideshow of stills) end as at most 32 segments: a
+        // sample of them is enough, and it keeps the merging below cheap.
+        let cuts = sceneChanges.filter { $0 > 0 && $0 < duration }.sorted()
+        let step = max(1, cuts.count / Self.maximumBoundaries)
+        for index in stride(from: 0, to: cuts.count, by: step) { boundaries.insert(cuts[index]) }
         for black in blackIntervals {
             for edge in [black.lowerBound, black.upperBound] where edge > 0 && edge < duration {
                 boundaries.insert(edge)
@@ -45,7 +51,8 @@ public struct SegmentPlan: Sendable, Equatable {
         }
         pieces = Self.mergingSlivers(pieces, shortest: shortest)
         pieces = pieces.flatMap { piece in
-            let parts = max(1, Int((piece.duration / longest).rounded(.up)))
+            // A file may declare any duration; parts beyond the ceiling would only be merged again.
+            let parts = Int(min(max(1, (piece.duration / longest).rounded(.up)), Double(maximumCount)))
             let step = piece.duration / Double(parts)
             return (0..<parts).map {
                 Segment(

@@ -54,7 +54,9 @@ public struct VideoFacts: Sendable, Codable, Equatable {
         let degrees: Double =
             stream.side_data_list?.compactMap(\.rotation).first.map { -$0 }
             ?? stream.tags?["rotate"].flatMap(Double.init) ?? 0
-        let whole = Int(degrees.rounded()) % 360
+        // The tag is free text in the container: `1e300` or `nan` parse as numbers too.
+        guard degrees.isFinite else { return 0 }
+        let whole = Int(degrees.truncatingRemainder(dividingBy: 360).rounded())
         return (whole + 360) % 360
     }
 
