@@ -15,7 +15,10 @@ final class TermEmbeddings: Sendable {
 
     let catalog: CatalogDatabase
     let model: EmbeddingModel
-    private let cached = Mutex<(revision: String, terms: [(term: String, vector: [Float])])?>(nil)
+    /// The vocabulary's vectors for one revision, or their load under way: the tag jobs that
+    /// start together after a model is installed share one load (2,610 prompts take a minute on
+    /// two cores) instead of each computing them all.
+    private let cached = Mutex<(revision: String, load: Task<[(term: String, vector: [Float])], any Error>)?>(nil)
 
     init(catalog: CatalogDatabase, model: EmbeddingModel) {
         self.catalog = catalog
@@ -25,9 +28,24 @@ final class TermEmbeddings: Sendable {
     var cacheKey: String { "\(model.id)#\(model.precision.rawValue)#\(Self.promptsVersion)" }
 
     func current() async throws -> [(term: String, vector: [Float])] {
+        let revision = try await catalog.tagVocabulary.revision()
+        let load = cached.withLock { cached in
+            if let cached, cached.revision == revision { return cached.load }
+            let load = Task { try await self.load() }
+            cached = (revision, load)
+            return load
+        }
+        do {
+            return try await load.value
+        } catch {
+            // A failed load is not kept: the next job tries again.
+            cached.withLock { if $0?.revision == revision { $0 = nil } }
+            throw error
+        }
+    }
+
+    private func load() async throws -> [(term: String, vector: [Float])] {
         let vocabulary = catalog.tagVocabulary
-        let revision = try await vocabulary.revision()
-        if let hit = cached.withLock({ $0?.revision == revision ? $0?.terms : nil }) { return hit }
         let terms = try await vocabulary.enabledTerms()
         var vectors = try await vocabulary.cachedEmbeddings(model: cacheKey, texts: terms)
         let missing = terms.filter { vectors[$0] == nil }
@@ -36,9 +54,7 @@ final class TermEmbeddings: Sendable {
             try await vocabulary.storeEmbeddings(model: cacheKey, computed)
             vectors.merge(computed) { $1 }
         }
-        let result = terms.compactMap { term in vectors[term].map { (term: term, vector: $0) } }
-        cached.withLock { $0 = (revision, result) }
-        return result
+        return terms.compactMap { term in vectors[term].map { (term: term, vector: $0) } }
     }
 
     static func embed(_ terms: [String], with clip: CLIPModel) throws -> [String: [Float]] {
