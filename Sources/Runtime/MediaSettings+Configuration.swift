@@ -20,12 +20,10 @@ extension EmbeddingModel {
             case "int8": .int8
             default: .float32
             }
-        let located = EmbeddingModel.locate(
-            spec: settings.model, modelDirectory: settings.modelDirectory, precision: precision,
-            idleUnload: settings.idleUnload, compute: compute)
         self.init(
-            id: located.id, precision: precision, availability: located.availability, idleUnload: settings.idleUnload,
-            compute: compute)
+            id: settings.model, precision: precision,
+            availability: EmbeddingModel.availability(of: settings.model, in: settings.modelDirectory),
+            idleUnload: settings.idleUnload, compute: compute)
     }
 
     /// `/readyz` answers anyone: it says what to do, not where the server keeps its files.

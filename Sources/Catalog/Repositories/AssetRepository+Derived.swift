@@ -4,18 +4,24 @@ import PostgresNIO
 extension AssetRepository {
     /// The derived blob of `kind` (`thumbnail`, `frame-3`…) of an asset, once a stage made it.
     public func derivedBlob(of assetID: UUID, kind: String) async throws -> DerivedBlob? {
+        try await derivedBlobs(of: assetID, kinds: [kind])[kind]
+    }
+
+    /// Several derived blobs of an asset in one round trip (a video's CLIP inputs), by kind.
+    public func derivedBlobs(of assetID: UUID, kinds: [String]) async throws -> [String: DerivedBlob] {
         let rows = try await client.query(
             """
             SELECT kind, storage_key, media_type, size, width, height FROM derived_blobs
-            WHERE asset_id = \(assetID) AND kind = \(kind)
+            WHERE asset_id = \(assetID) AND kind = ANY(\(kinds))
             """, logger: logger)
+        var blobs: [String: DerivedBlob] = [:]
         for try await (kind, key, mediaType, size, width, height) in rows.decode(
             (String, String, String, Int64, Int?, Int?).self)
         {
-            return DerivedBlob(
+            blobs[kind] = DerivedBlob(
                 kind: kind, storageKey: key, mediaType: mediaType, size: size, width: width, height: height)
         }
-        return nil
+        return blobs
     }
 }
 

@@ -27,15 +27,14 @@ public struct EmbeddingRepository: Sendable {
         }
     }
 
-    /// The vectors of an asset for `model`, by segment.
-    public func vectors(of assetID: UUID, model: String) async throws -> [Int: [Float]] {
+    /// One vector of an asset by `model`: segment 0 is a still's, or a video's pooled one.
+    public func vector(of assetID: UUID, model: String, segment: Int = 0) async throws -> [Float]? {
         let rows = try await client.query(
-            "SELECT segment, vector::text FROM embeddings WHERE asset_id = \(assetID) AND model = \(model)",
-            logger: logger)
-        var vectors: [Int: [Float]] = [:]
-        for try await (segment, text) in rows.decode((Int, String).self) {
-            vectors[segment] = VectorText.values(text)
-        }
-        return vectors
+            """
+            SELECT vector::text FROM embeddings
+            WHERE asset_id = \(assetID) AND model = \(model) AND segment = \(segment)
+            """, logger: logger)
+        for try await text in rows.decode(String.self) { return VectorText.values(text) }
+        return nil
     }
 }

@@ -47,7 +47,12 @@ public final class EmbeddingModel: Sendable {
     public static func locate(
         spec: String, modelDirectory: URL, precision: CLIPPrecision, idleUnload: Duration, compute: ComputePool
     ) -> EmbeddingModel {
-        let availability: Availability
+        EmbeddingModel(
+            id: spec, precision: precision, availability: availability(of: spec, in: modelDirectory),
+            idleUnload: idleUnload, compute: compute)
+    }
+
+    public static func availability(of spec: String, in modelDirectory: URL) -> Availability {
         do {
             let folder: URL
             switch try ModelSpec(parsing: spec) {
@@ -55,8 +60,7 @@ public final class EmbeddingModel: Sendable {
             case .hub(let hubID): folder = modelDirectory.appendingPathComponent(hubID.folderName, isDirectory: true)
             }
             let missing = CheckpointFiles.missingRequired(in: folder)
-            availability =
-                missing.isEmpty
+            return missing.isEmpty
                 ? .ready(folder: folder)
                 : .missing(
                     reason: "no CLIP model: \(spec) is not installed (`afa doctor` on the server says where it is "
@@ -64,10 +68,8 @@ public final class EmbeddingModel: Sendable {
                         + "Face CLIP folder there, then restart: the skipped stages are then filled in the background",
                     folder: folder, missingFiles: missing)
         } catch {
-            availability = .missing(reason: "no CLIP model: EMBEDDING_MODEL=\(spec) is \(error)")
+            return .missing(reason: "no CLIP model: EMBEDDING_MODEL=\(spec) is \(error)")
         }
-        return EmbeddingModel(
-            id: spec, precision: precision, availability: availability, idleUnload: idleUnload, compute: compute)
     }
 
     public var isReady: Bool { if case .ready = availability { true } else { false } }

@@ -37,9 +37,10 @@ struct SemanticInputs {
         } else {
             wanted.append((0, nil, nil, DerivedKind.clipInput(segment: nil)))
         }
+        let blobs = try await catalog.assets.derivedBlobs(of: asset.id, kinds: wanted.map(\.kind))
         var inputs: [SemanticInputs] = []
         for item in wanted {
-            guard let blob = try await catalog.assets.derivedBlob(of: asset.id, kind: item.kind),
+            guard let blob = blobs[item.kind],
                 let key = BlobKey(blob.storageKey)
             else { throw UnprocessableContent("the media stage kept no \(item.kind) for this asset") }
             let bytes = [UInt8](try await store.readAll(key, limit: maximumBytes).readableBytesView)

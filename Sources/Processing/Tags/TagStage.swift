@@ -28,7 +28,7 @@ public struct TagStage: ProcessingStage {
     }
 
     public func process(_ asset: AssetRecord) async throws -> StageOutput {
-        guard let image = try await catalog.embeddings.vectors(of: asset.id, model: model.id)[0] else {
+        guard let image = try await catalog.embeddings.vector(of: asset.id, model: model.id) else {
             throw UnprocessableContent("the asset has no embedding by \(model.id) to tag from")
         }
         let vocabulary = try await terms.current()
