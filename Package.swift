@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "App", "Processing", "Catalog", "Jobs", "Ingest", "Storage", "Imaging", "CLIP",
+                "App", "Processing", "Catalog", "Jobs", "Ingest", "Documents", "Storage", "Imaging", "CLIP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Catalog", "Jobs", "Ingest", "Storage", "Media", "Multipart", "WireTypes",
+                "Catalog", "Jobs", "Ingest", "Documents", "Schema", "Storage", "Media", "Multipart", "WireTypes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -65,10 +65,20 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "Catalog", "Storage", "Media", "Schema",
+                "Catalog", "Storage", "Media", "Schema", "Documents",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // JSON collections: placing documents at ingest, reviews, proposals, records.
+        .target(
+            name: "Documents",
+            dependencies: [
+                "Catalog", "Jobs", "Schema", "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The stages and the pipeline definition.
@@ -95,7 +105,7 @@ let package = Package(
         .target(
             name: "Catalog",
             dependencies: [
-                "Subprocesses",
+                "Subprocesses", "Schema",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -204,6 +214,8 @@ let package = Package(
             ],
             path: "bench/queue/ComputeLoad"
         ),
+        // bench/json: schema inference throughput (parse + statistics) on one core.
+        .executableTarget(name: "afa-schema-bench", dependencies: ["Schema"], path: "bench/json/Inference"),
         .testTarget(
             name: "AppTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import Catalog
+import Documents
 import Hummingbird
 import Ingest
 import Jobs
@@ -15,16 +16,21 @@ public struct AppDependencies: Sendable {
     public let configuration: AppConfiguration
     /// The semantic model's state, asked for at each `/readyz`.
     public let modelStatus: @Sendable () -> ModelStatus?
+    /// JSON collections: placing documents, proposals. Nil serves no collection routes and
+    /// leaves documents unplaced (pipelines under test that are about the queue alone).
+    public let documents: DocumentServices?
 
     public init(
         catalog: CatalogDatabase, store: any BlobStore, pipeline: Pipeline, metrics: MetricsRegistry,
-        configuration: AppConfiguration, modelStatus: @escaping @Sendable () -> ModelStatus? = { nil }
+        configuration: AppConfiguration, documents: DocumentServices? = nil,
+        modelStatus: @escaping @Sendable () -> ModelStatus? = { nil }
     ) {
         self.catalog = catalog
         self.store = store
         self.pipeline = pipeline
         self.metrics = metrics
         self.configuration = configuration
+        self.documents = documents
         self.modelStatus = modelStatus
     }
 }
@@ -48,7 +54,8 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
             catalog: dependencies.catalog, store: dependencies.store,
             firstStage: dependencies.pipeline.root.reference,
             maxAttempts: configuration.workers.retry.maxAttempts,
-            inlineDocumentBytes: configuration.inlineDocumentBytes, logger: logger),
+            inlineDocumentBytes: configuration.inlineDocumentBytes, documents: dependencies.documents?.ingest,
+            logger: logger),
         catalog: dependencies.catalog, store: dependencies.store,
         limits: .init(
             maximumBodyBytes: configuration.maximumUploadBytes, maximumJSONBytes: configuration.maximumJSONBytes,
@@ -56,6 +63,10 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
     ).addRoutes(to: api)
     ObjectsController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
     ThumbnailController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
+    if let documents = dependencies.documents {
+        CollectionsController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
+        ProposalsController(catalog: dependencies.catalog, approvals: documents.approvals).addRoutes(to: api)
+    }
     let admin = api.group("admin")
     AdminController(catalog: dependencies.catalog, store: dependencies.store, principals: principals).addRoutes(
         to: admin)

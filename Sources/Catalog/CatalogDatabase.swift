@@ -42,3 +42,14 @@ public struct CatalogDatabase: Sendable {
         }
     }
 }
+
+extension CatalogDatabase {
+    public var collections: CollectionRepository { CollectionRepository(client: client, logger: logger) }
+    public var collectionReviews: CollectionReviews { CollectionReviews(client: client, logger: logger) }
+    public var proposals: ProposalRepository { ProposalRepository(client: client, logger: logger) }
+    public var proposalDecisions: ProposalDecisions { ProposalDecisions(client: client, logger: logger) }
+}
+
+extension CatalogDatabase {
+    public var collectionRecords: CollectionRecords { CollectionRecords(client: client, logger: logger) }
+}

@@ -18,11 +18,14 @@ public struct IngestBatch: Sendable {
     public let owner: String
     public let comments: String?
     public let items: [IngestItem]
+    /// The JSON collection the client named for the request's documents, if any.
+    public let collection: String?
 
-    public init(owner: String, comments: String?, items: [IngestItem]) {
+    public init(owner: String, comments: String?, items: [IngestItem], collection: String? = nil) {
         self.owner = owner
         self.comments = comments
         self.items = items
+        self.collection = collection
     }
 }
 
@@ -34,14 +37,24 @@ public struct IngestRejection: Error, CustomStringConvertible, Sendable {
         case invalidJSON = "invalid_json"
         case noItems = "no_items"
         case invalidField = "invalid_field"
+        /// Documents that break a collection's frozen schema (422).
+        case schemaViolation = "schema_violation"
+    }
+
+    public struct Violation: Sendable {
+        public let document: Int
+        public let path: [String]
+        public let message: String
     }
 
     public let code: Code
     public let message: String
+    public let violations: [Violation]
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, violations: [Violation] = []) {
         self.code = code
         self.message = message
+        self.violations = violations
     }
 
     public var description: String { message }

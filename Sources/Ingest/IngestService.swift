@@ -1,5 +1,6 @@
 import Catalog
 import Crypto
+import Documents
 import Foundation
 import Logging
 import Media
@@ -19,17 +20,21 @@ public struct IngestService: Sendable {
     /// Documents up to this size are kept in the catalog, written by the ingest's own statement
     /// (no file, no file-system flush); larger ones go to the blob store. 0 keeps none inline.
     let inlineDocumentBytes: Int
+    /// Places JSON documents in their collections in the ingest's own transaction; nil leaves
+    /// documents unplaced (test pipelines that are about the queue alone).
+    let documents: DocumentIngest?
     let logger: Logger
 
     public init(
         catalog: CatalogDatabase, store: any BlobStore, firstStage: StageReference, maxAttempts: Int,
-        inlineDocumentBytes: Int, logger: Logger
+        inlineDocumentBytes: Int, documents: DocumentIngest? = nil, logger: Logger
     ) {
         self.catalog = catalog
         self.store = store
         self.firstStage = firstStage
         self.maxAttempts = maxAttempts
         self.inlineDocumentBytes = inlineDocumentBytes
+        self.documents = documents
         self.logger = logger
     }
 
@@ -76,10 +81,7 @@ public struct IngestService: Sendable {
                 assets.append(asset)
                 if case .document(let bytes, _) = item { stagedDocuments[bytes] = asset }
             }
-            try await store.commitContent(staged)
-            let receipt = try await catalog.ingests.record(
-                owner: batch.owner, assets: assets, firstStage: firstStage, maxAttempts: maxAttempts,
-                actor: actor)
+            let receipt = try await record(batch, assets: assets, staged: staged, actor: actor)
             Counter(label: "afa_ingest_items_total").increment(by: assets.count)
             Counter(label: "afa_ingest_bytes_total").increment(by: Int(assets.reduce(0) { $0 + $1.size }))
             return Receipt(requestID: receipt.requestID, assetIDs: receipt.assetIDs)
@@ -88,6 +90,59 @@ public struct IngestService: Sendable {
             // same bytes reuses them. Staged ones (files not yet prepared included) go.
             await Self.discard(batch.items, staged: staged, from: store)
             throw error
+        }
+    }
+
+    /// Commits the staged blobs, then records the assets, with the documents placed in their
+    /// collections by the same transaction. A collection that changed between planning and
+    /// writing (an approval in between) is planned again.
+    private func record(
+        _ batch: IngestBatch, assets: [NewAsset], staged: [StagedBlob], actor: String
+    ) async throws
+        -> IngestRepository.Receipt
+    {
+        let documents: [ByteBuffer] = batch.items.compactMap {
+            if case .document(let bytes, _) = $0 { bytes } else { nil }
+        }
+        guard let placer = self.documents, !documents.isEmpty else {
+            try await store.commitContent(staged)
+            return try await catalog.ingests.record(
+                owner: batch.owner, assets: assets, firstStage: firstStage, maxAttempts: maxAttempts, actor: actor)
+        }
+        let request = DocumentIngest.Request(
+            owner: batch.owner, collection: batch.collection, filename: nil, documents: documents, actor: actor)
+        var placement = try await plan(request, with: placer)
+        try await store.commitContent(staged)
+        var attempts = 0
+        while true {
+            do {
+                return try await catalog.ingests.record(
+                    owner: batch.owner, assets: assets, firstStage: firstStage, maxAttempts: maxAttempts, actor: actor,
+                    placement: placement)
+            } catch is PlacementOutdated where attempts < 3 {
+                attempts += 1
+                placement = try await plan(request, with: placer)
+            }
+        }
+    }
+
+    private func plan(_ request: DocumentIngest.Request, with placer: DocumentIngest) async throws -> DocumentPlacement
+    {
+        do {
+            return try await placer.placement(for: request)
+        } catch let rejection as DocumentRejection {
+            switch rejection {
+            case .invalid: throw IngestRejection(.invalidJSON, rejection.description)
+            case .invalidCollectionName(let reason): throw IngestRejection(.invalidField, reason)
+            case .contract(_, let documents):
+                throw IngestRejection(
+                    .schemaViolation, rejection.description,
+                    violations: documents.flatMap { document, violations in
+                        violations.map {
+                            IngestRejection.Violation(document: document, path: $0.path, message: $0.message)
+                        }
+                    })
+            }
         }
     }
 

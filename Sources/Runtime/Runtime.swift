@@ -1,5 +1,6 @@
 import App
 import Catalog
+import Documents
 import Foundation
 import Hummingbird
 import Ingest
@@ -65,7 +66,8 @@ public enum Runtime {
         buildApplication(
             AppDependencies(
                 catalog: catalog, store: processing.store, pipeline: processing.pipeline, metrics: metrics,
-                configuration: configuration, modelStatus: { [model = processing.model] in model.status }),
+                configuration: configuration, documents: processing.documents,
+                modelStatus: { [model = processing.model] in model.status }),
             services: configuration.workers.concurrency > 0 ? [processing.workers] : [], logger: logger,
             onServerRunning: onServerRunning)
     }
@@ -92,6 +94,8 @@ public enum Runtime {
         public let workers: WorkerPool
         /// The CLIP model of the semantic stages, found (not loaded) at start-up.
         public let model: EmbeddingModel
+        /// JSON collections; their review task runs on these workers whatever the pipeline.
+        public let documents: DocumentServices
 
         /// `pipeline` replaces the standard graph (tests run graphs of their own through the same
         /// composition); `compute` shares one pool between several of these in one process.
@@ -104,7 +108,10 @@ public enum Runtime {
             let compute = compute ?? ComputePool(threads: configuration.computeThreads)
             let model = EmbeddingModel(configuration.embedding, compute: compute)
             self.model = model
-            pipeline =
+            let documents = DocumentServices(
+                catalog: catalog, compute: compute, store: store, settings: configuration.documents)
+            self.documents = documents
+            let graph =
                 makePipeline?(store, compute)
                 ?? Pipeline.standard(
                     store: store, catalog: catalog, compute: compute, maximumJSONBytes: configuration.maximumJSONBytes,
@@ -112,6 +119,9 @@ public enum Runtime {
                     tagger: ZeroShotTagger(
                         minimumScore: Float(configuration.embedding.minimumTagScore),
                         maximumTags: configuration.embedding.maximumTags))
+            pipeline =
+                graph.task(kind: documents.review.kind) == nil
+                ? Pipeline(stages: graph.stages, tasks: graph.tasks + [documents.review]) : graph
             workers = WorkerPool(
                 catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: logger)
         }

@@ -1,3 +1,5 @@
+import Catalog
+import Documents
 import Foundation
 import Jobs
 import NIOCore
@@ -27,6 +29,8 @@ public struct AppConfiguration: Sendable {
     public var http = HTTPServerLimits()
     public var media = MediaLimits()
     public var embedding: EmbeddingSettings
+    /// How JSON documents are grouped into collections and their storage decided.
+    public var documents = DocumentSettings()
 
     /// The CLIP model of the semantic stages.
     public struct EmbeddingSettings: Sendable {
@@ -118,6 +122,7 @@ public struct AppConfiguration: Sendable {
         maximumItemsPerRequest = try integer(
             "MAX_ITEMS_PER_REQUEST", default: maximumItemsPerRequest, range: 1...1_000_000)
         maximumCommentBytes = try integer("MAX_COMMENT_BYTES", default: maximumCommentBytes, range: 0...(1 << 20))
+        try readDocumentSettings(environment)
         if let text = environment["TAG_MIN_SCORE"], !text.isEmpty {
             guard let score = Double(text), (-1...1).contains(score) else {
                 throw Invalid(description: "TAG_MIN_SCORE=\(text) is not a cosine in [-1, 1]")
@@ -164,5 +169,38 @@ public struct AppConfiguration: Sendable {
             if environment[key] == nil { environment[key] = value }
         }
         return environment
+    }
+}
+
+extension AppConfiguration {
+    /// `SCHEMA_*` thresholds (shares in [0, 1]) and `COLLECTION_*` settings.
+    mutating func readDocumentSettings(_ environment: [String: String]) throws {
+        func share(_ name: String, _ value: inout Double) throws {
+            guard let text = environment[name], !text.isEmpty else { return }
+            guard let parsed = Double(text), (0...1).contains(parsed) else {
+                throw Invalid(description: "\(name)=\(text) is not a share in [0, 1]")
+            }
+            value = parsed
+        }
+        try share("SCHEMA_PROMOTE_PRESENCE", &documents.thresholds.promotePresence)
+        try share("SCHEMA_DOMINANT_TYPE", &documents.thresholds.dominantType)
+        try share("SCHEMA_DEMOTE_PRESENCE", &documents.thresholds.demotePresence)
+        try share("SCHEMA_SPARSE_LEAF_SHARE", &documents.thresholds.sparseLeafShare)
+        try share("COLLECTION_MATCH_THRESHOLD", &documents.matchThreshold)
+        guard documents.thresholds.demotePresence <= documents.thresholds.promotePresence else {
+            throw Invalid(description: "SCHEMA_DEMOTE_PRESENCE must not exceed SCHEMA_PROMOTE_PRESENCE")
+        }
+        if let text = environment["COLLECTION_DEFAULT_CONTRACT"], !text.isEmpty {
+            guard let contract = SchemaContract(rawValue: text) else {
+                throw Invalid(description: "COLLECTION_DEFAULT_CONTRACT=\(text) is not review, evolve or freeze")
+            }
+            documents.defaultContract = contract
+        }
+        if let text = environment["SCHEMA_REVIEW_DELAY_MS"], !text.isEmpty {
+            guard let milliseconds = Int(text), (0...3_600_000).contains(milliseconds) else {
+                throw Invalid(description: "SCHEMA_REVIEW_DELAY_MS=\(text) is not a whole number in 0...3600000")
+            }
+            documents.reviewDelay = .milliseconds(milliseconds)
+        }
     }
 }

@@ -30,8 +30,11 @@ struct IngestController {
             throw error
         }
         do {
+            let collection = body.collection ?? request.uri.queryParameters.get("collection")
             let receipt = try await service.accept(
-                IngestBatch(owner: owner, comments: body.comments, items: body.items),
+                IngestBatch(
+                    owner: owner, comments: body.comments, items: body.items,
+                    collection: collection.flatMap { $0.isEmpty ? nil : $0 }),
                 actor: "key:\(principal.keyID.uuidString.lowercased())")
             return EditedResponse(
                 status: .accepted,
@@ -40,8 +43,18 @@ struct IngestController {
                     system_ids: receipt.assetIDs.map { $0.uuidString.lowercased() }, status: "accepted"))
         } catch let rejection as IngestRejection {
             let status: HTTPResponse.Status =
-                rejection.code == .unsupportedMediaType ? .unsupportedMediaType : .badRequest
-            throw APIError(status, code: rejection.code.rawValue, rejection.message)
+                switch rejection.code {
+                case .unsupportedMediaType: .unsupportedMediaType
+                case .schemaViolation: .unprocessableContent
+                default: .badRequest
+                }
+            throw APIError(
+                status, code: rejection.code.rawValue, rejection.message,
+                violations: rejection.violations.isEmpty
+                    ? nil
+                    : rejection.violations.map {
+                        .init(document: $0.document, path: $0.path.joined(separator: "/"), message: $0.message)
+                    })
         }
     }
 

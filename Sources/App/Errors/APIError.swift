@@ -8,11 +8,16 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// A frozen schema's reasons for refusing documents (422 `schema_violation`).
+    public var violations: [ErrorEnvelope.Violation]?
 
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+    public init(
+        _ status: HTTPResponse.Status, code: String, _ message: String, violations: [ErrorEnvelope.Violation]? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message
+        self.violations = violations
     }
 
     public var description: String { "\(status.code) \(code): \(message)" }
@@ -27,7 +32,8 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
 
     /// `{"error":{"code","message"}}`, also written by channel handlers that answer on their own.
     var jsonBody: ByteBuffer {
-        let data = (try? JSONEncoder().encode(ErrorEnvelope(code: code, message: message))) ?? Data()
+        let data =
+            (try? JSONEncoder().encode(ErrorEnvelope(code: code, message: message, violations: violations))) ?? Data()
         return ByteBuffer(bytes: data)
     }
 

@@ -22,6 +22,8 @@ struct IngestRequestReader {
         var items: [IngestItem] = []
         var owner: String?
         var comments: String?
+        /// The JSON collection named by the `collection` field.
+        var collection: String?
     }
 
     let store: any BlobStore

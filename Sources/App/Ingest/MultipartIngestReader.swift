@@ -11,7 +11,7 @@ import Storage
 /// is not silently ignored.
 struct MultipartIngestReader {
     static let fileFields: Set<String> = ["files[]", "files"]
-    static let knownFields = fileFields.union(["payload", "owner", "comments"])
+    static let knownFields = fileFields.union(["payload", "owner", "comments", "collection"])
 
     let store: any BlobStore
     let limits: IngestRequestReader.Limits
@@ -67,7 +67,7 @@ struct MultipartIngestReader {
             guard Self.knownFields.contains(headers.name) else {
                 throw APIError.badRequest(
                     "unknown_field",
-                    "unknown form field \(ClientText.quoted(headers.name)): expected files[], payload, owner or comments"
+                    "unknown form field \(ClientText.quoted(headers.name)): expected files[], payload, owner, comments or collection"
                 )
             }
             if Self.fileFields.contains(headers.name) {
@@ -131,5 +131,6 @@ struct MultipartIngestReader {
         }
         if name == "owner" { result.owner = text }
         if name == "comments" { result.comments = text }
+        if name == "collection" { result.collection = text }
     }
 }

@@ -8,3 +8,6 @@ extension IngestStatusResponse: ResponseEncodable {}
 extension ReprocessQueued: ResponseEncodable {}
 extension JobListResponse: ResponseEncodable {}
 extension JobRetried: ResponseEncodable {}
+extension CollectionList: ResponseEncodable {}
+extension CollectionDetail: ResponseEncodable {}
+extension CollectionSummary: ResponseEncodable {}

@@ -22,38 +22,46 @@ public struct IngestRepository: Sendable {
     /// `(owner, sha256)` for new ones, the lineage lock for repeats), so two requests with the
     /// same parts in different orders wait for each other instead of deadlocking. Conflicts the
     /// order cannot rule out are retried (`retryingConflicts`).
+    ///
+    /// `placement` writes the request's JSON documents into their collections in the same
+    /// transaction, so a document is never recorded without its place (nor placed unrecorded).
     public func record(
-        owner: String, assets: [NewAsset], firstStage: StageReference, maxAttempts: Int, actor: String
+        owner: String, assets: [NewAsset], firstStage: StageReference, maxAttempts: Int, actor: String,
+        placement: DocumentPlacement? = nil
     ) async throws -> Receipt {
         let request = RequestContext(
             id: UUID(), owner: owner, firstStage: firstStage, maxAttempts: maxAttempts, actor: actor)
         let batch = DistinctAssets(assets, requestID: request.id)
         let (ids, queued) = try await client.retryingConflicts(logger: logger) {
-            try await record(batch, request)
+            try await record(batch, request, placement: placement)
         }
         if queued { wakeUps.ring() }
         return Receipt(requestID: request.id, assetIDs: batch.positions.map { ids[$0]! })
     }
 
     /// Asset ids by SHA-256, and whether a new asset (and so a job) was recorded.
-    private func record(_ batch: DistinctAssets, _ request: RequestContext) async throws -> ([String: UUID], Bool) {
+    private func record(
+        _ batch: DistinctAssets, _ request: RequestContext, placement: DocumentPlacement?
+    ) async throws -> ([String: UUID], Bool) {
         // The commonest request, one new item, is one statement and atomic by itself, shared with
         // the requests arriving at the same moment.
-        if batch.items.count == 1 {
+        if batch.items.count == 1, placement == nil {
             let inserted = try await grouped.insert(batch.items[0].newAssetRecord(request), of: request.id)
             if !inserted.isEmpty { return (inserted, true) }
         }
         // Only a repeat makes the single-item statement write nothing: no need to try it again.
-        let knownRepeat = batch.items.count == 1
+        let knownRepeat = batch.items.count == 1 && placement == nil
         return try await client.transaction(logger: logger) { connection in
             var ids = knownRepeat ? [:] : try await insertNew(batch, request, on: connection)
             let queued = !ids.isEmpty
             let repeats = batch.items.filter { ids[$0.asset.sha256] == nil }
-            guard !repeats.isEmpty else { return (ids, queued) }
-            try await connection.query(
-                "INSERT INTO ingest_requests (id, owner) VALUES (\(request.id), \(request.owner)) ON CONFLICT DO NOTHING",
-                logger: logger)
-            ids.merge(try await recordRepeats(repeats, request, on: connection)) { $1 }
+            if !repeats.isEmpty {
+                try await connection.query(
+                    "INSERT INTO ingest_requests (id, owner) VALUES (\(request.id), \(request.owner)) ON CONFLICT DO NOTHING",
+                    logger: logger)
+                ids.merge(try await recordRepeats(repeats, request, on: connection)) { $1 }
+            }
+            try await placement?.write(owner: request.owner, on: connection, logger: logger)
             return (ids, queued)
         }
     }

@@ -1,0 +1,37 @@
+import Foundation
+
+public enum ProposalKind: String, Sendable, Codable, CaseIterable {
+    /// A collection's storage (typed table or JSONB) or a change to its typed table.
+    case schema
+}
+
+public enum ProposalState: String, Sendable, Codable, CaseIterable {
+    case open, approved, rejected
+    /// Replaced by a newer proposal for the same collection before anyone decided.
+    case superseded
+}
+
+/// A structural change waiting for an admin, with everything shown to decide on it.
+public struct ProposalRecord: Sendable {
+    public let id: UUID
+    public let kind: ProposalKind
+    public let owner: String
+    public let collectionID: UUID?
+    public let state: ProposalState
+    public let summary: String
+    /// The change itself (JSON text): for a schema proposal, `SchemaProposal`.
+    public let payload: String
+    /// What applying it did (JSON text), once decided.
+    public let result: String?
+    public let createdAt: Date
+    public let decidedAt: Date?
+    public let decidedBy: String?
+}
+
+/// A collection's document as it was sent, for re-encoding (a back-fill).
+public struct SourceDocument: Sendable {
+    public let assetID: UUID
+    public let storageKey: String
+    /// The bytes when kept in the catalog; nil when they are in the blob store under `storageKey`.
+    public let inlineContent: [UInt8]?
+}

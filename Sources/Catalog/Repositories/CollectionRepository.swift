@@ -1,0 +1,193 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Schema
+
+/// JSON collections: their rows, their JSONB tables, contracts and statistics.
+public struct CollectionRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    static let columns = """
+        c.id, c.owner, c.name, c.table_name, c.storage, c.contract, c.provisional, c.schema_version,
+        c.layout::text, c.signature::text, c.created_at
+        """
+
+    public func collections(of owner: String) async throws -> [CollectionRecord] {
+        try await records(
+            client.query(
+                "SELECT \(unescaped: Self.columns) FROM collections c WHERE c.owner = \(owner) ORDER BY c.created_at, c.id",
+                logger: logger))
+    }
+
+    public func collection(owner: String, name: String) async throws -> CollectionRecord? {
+        try await records(
+            client.query(
+                "SELECT \(unescaped: Self.columns) FROM collections c WHERE c.owner = \(owner) AND c.name = \(name)",
+                logger: logger)
+        ).first
+    }
+
+    public func collection(id: UUID) async throws -> CollectionRecord? {
+        try await records(
+            client.query("SELECT \(unescaped: Self.columns) FROM collections c WHERE c.id = \(id)", logger: logger)
+        ).first
+    }
+
+    /// Every collection (of one owner, or all for an admin) with its document count.
+    public func list(owner: String?) async throws -> [(collection: CollectionRecord, documents: Int)] {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: Self.columns),
+                   (SELECT count(*) FROM collection_documents d WHERE d.collection_id = c.id)
+            FROM collections c WHERE \(owner)::text IS NULL OR c.owner = \(owner)
+            ORDER BY c.owner, c.name
+            """, logger: logger)
+        var result: [(CollectionRecord, Int)] = []
+        for try await row in rows {
+            let count = try row.decode(
+                (UUID, String, String, String, String, String, Bool, Int, String?, String, Date, Int).self
+            ).11
+            result.append((try Self.record(row), count))
+        }
+        return result
+    }
+
+    public func documentCount(_ id: UUID) async throws -> Int {
+        let rows = try await client.query(
+            "SELECT count(*) FROM collection_documents WHERE collection_id = \(id)", logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
+    /// Creates the collection and its JSONB table, or returns the one that already has the name
+    /// (two requests may create the same provisional collection at once).
+    public func create(
+        owner: String, name: String, tableBase: String, provisional: Bool, contract: SchemaContract,
+        signature: [String: Double], actor: String
+    ) async throws -> CollectionRecord {
+        if let existing = try await collection(owner: owner, name: name) { return existing }
+        let id = UUID()
+        let created: Bool = try await client.retryingConflicts(logger: logger) {
+            try await client.transaction(logger: logger) { connection in
+                try await LineageLog.lock(.other(.collection, key: "\(owner)/\(name)"), on: connection, logger: logger)
+                let taken = try await connection.query(
+                    "SELECT 1 FROM collections WHERE owner = \(owner) AND name = \(name)", logger: logger)
+                for try await _ in taken { return false }
+                let table = try await Self.freeTableName(tableBase, on: connection, logger: logger)
+                try await connection.query(
+                    """
+                    INSERT INTO collections (id, owner, name, table_name, storage, contract, provisional, signature)
+                    VALUES (\(id), \(owner), \(name), \(table), 'staging', \(contract.rawValue), \(provisional),
+                            \(JSONValue.object(signature.mapValues(JSONValue.number)).jsonText)::jsonb)
+                    """, logger: logger)
+                for statement in DDLWriter.createJSONBTable(table: CollectionRecord.jsonbTable(table), indexedPaths: [])
+                {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await LineageLog.append(
+                    NewLineageEvent(
+                        actor: actor, action: "collection.created",
+                        detail: [
+                            "name": .string(name), "owner": .string(owner), "table": .string(table),
+                            "provisional": .bool(provisional), "contract": .string(contract.rawValue),
+                        ]),
+                    to: .other(.collection, key: id.uuidString.lowercased()), on: connection, logger: logger)
+                return true
+            }
+        }
+        _ = created
+        guard let record = try await collection(owner: owner, name: name) else {
+            throw UnknownValue(column: "collections", value: "\(owner)/\(name) vanished after its creation")
+        }
+        return record
+    }
+
+    /// The base itself, or with `_2`, `_3`… when another collection (another owner's) has it.
+    static func freeTableName(_ base: String, on connection: PostgresConnection, logger: Logger) async throws -> String
+    {
+        var candidate = base
+        var suffix = 1
+        while true {
+            let rows = try await connection.query(
+                "SELECT 1 FROM collections WHERE table_name = \(candidate)", logger: logger)
+            var taken = false
+            for try await _ in rows { taken = true }
+            if !taken { return candidate }
+            suffix += 1
+            candidate = "\(base)_\(suffix)"
+        }
+    }
+
+    public func setContract(_ id: UUID, to contract: SchemaContract, actor: String) async throws {
+        try await client.transaction(logger: logger) { connection in
+            try await connection.query(
+                "UPDATE collections SET contract = \(contract.rawValue), updated_at = now() WHERE id = \(id)",
+                logger: logger)
+            try await LineageLog.append(
+                NewLineageEvent(
+                    actor: actor, action: "collection.contract", detail: ["contract": .string(contract.rawValue)]),
+                to: .other(.collection, key: id.uuidString.lowercased()), on: connection, logger: logger)
+        }
+    }
+
+    /// The collection's statistics and latest decision as stored (JSON text), if any yet.
+    public func analysis(_ id: UUID) async throws -> (statistics: String?, decision: String?) {
+        let rows = try await client.query(
+            "SELECT statistics::text, decision::text FROM collections WHERE id = \(id)", logger: logger)
+        for try await row in rows.decode((String?, String?).self) { return row }
+        return (nil, nil)
+    }
+
+    public func versions(_ id: UUID) async throws -> [SchemaVersionRecord] {
+        let rows = try await client.query(
+            """
+            SELECT version, storage, layout::text, statements::text, proposal_id, actor, created_at
+            FROM schema_versions WHERE collection_id = \(id) ORDER BY version
+            """, logger: logger)
+        var versions: [SchemaVersionRecord] = []
+        for try await (version, storage, layout, statements, proposal, actor, at) in rows.decode(
+            (Int, String, String?, String, UUID?, String, Date).self)
+        {
+            versions.append(
+                SchemaVersionRecord(
+                    version: version, storage: try .decoded(storage, column: "schema_versions.storage"),
+                    layout: try layout.map { try JSONDecoder().decode(TableLayout.self, from: Data($0.utf8)) },
+                    statements: try JSONDecoder().decode([String].self, from: Data(statements.utf8)),
+                    proposalID: proposal, actor: actor, createdAt: at))
+        }
+        return versions
+    }
+
+    func records(_ rows: PostgresRowSequence) async throws -> [CollectionRecord] {
+        var records: [CollectionRecord] = []
+        for try await row in rows { records.append(try Self.record(row)) }
+        return records
+    }
+
+    static func record(_ row: PostgresRow) throws -> CollectionRecord {
+        let columns = try row.decode(
+            (UUID, String, String, String, String, String, Bool, Int, String?, String, Date).self)
+        var signature: [String: Double] = [:]
+        if case .object(let members) = JSONValue.parse(columns.9) {
+            for (key, value) in members { if case .number(let share) = value { signature[key] = share } }
+        }
+        return CollectionRecord(
+            id: columns.0, owner: columns.1, name: columns.2, tableName: columns.3,
+            storage: try .decoded(columns.4, column: "collections.storage"),
+            contract: try .decoded(columns.5, column: "collections.contract"), provisional: columns.6,
+            schemaVersion: columns.7,
+            layout: try columns.8.map { try JSONDecoder().decode(TableLayout.self, from: Data($0.utf8)) },
+            signature: signature, createdAt: columns.10)
+    }
+}
+
+public struct SchemaVersionRecord: Sendable {
+    public let version: Int
+    public let storage: CollectionStorage
+    public let layout: TableLayout?
+    public let statements: [String]
+    public let proposalID: UUID?
+    public let actor: String
+    public let createdAt: Date
+}

@@ -1,0 +1,229 @@
+import Catalog
+import Crypto
+import Foundation
+import Jobs
+import Logging
+import NIOCore
+import Schema
+import Storage
+
+/// The JSON side of an ingest: each document of a request is parsed, given its collection (the
+/// one named, the owner's best match, or a new provisional one), checked against a frozen
+/// contract and encoded for its collection's table, so that the ingest's transaction records
+/// and places it in one commit (`DocumentPlacement`).
+public struct DocumentIngest: Sendable {
+    let catalog: CatalogDatabase
+    let compute: ComputePool
+    let settings: DocumentSettings
+
+    public init(catalog: CatalogDatabase, compute: ComputePool, settings: DocumentSettings) {
+        self.catalog = catalog
+        self.compute = compute
+        self.settings = settings
+    }
+
+    public struct Request: Sendable {
+        public let owner: String
+        /// The collection the client named (`collection`), if any.
+        public let collection: String?
+        /// The upload's filename, which names a provisional collection.
+        public let filename: String?
+        public let documents: [ByteBuffer]
+        public let actor: String
+
+        public init(owner: String, collection: String?, filename: String?, documents: [ByteBuffer], actor: String) {
+            self.owner = owner
+            self.collection = collection
+            self.filename = filename
+            self.documents = documents
+            self.actor = actor
+        }
+    }
+
+    /// Parsed documents, distinct by content, with their SHA-256s.
+    struct Parsed: Sendable {
+        let index: Int
+        let sha256: String
+        let bytes: ByteBuffer
+        let node: JSONNode
+        var keys: [String] {
+            guard case .object(let members) = node else { return [] }
+            return members.map(\.key)
+        }
+    }
+
+    public func placement(for request: Request) async throws -> DocumentPlacement {
+        let parsed = try await parse(request.documents)
+        var collections = try await catalog.collections.collections(of: request.owner)
+        let assignment = try await assign(parsed, request: request, collections: &collections)
+        let byID = Dictionary(uniqueKeysWithValues: collections.map { ($0.id, $0) })
+        let thresholds = settings.thresholds
+        let groups = assignment.map { (byID[$0.key]!, $0.value) }.sorted { $0.0.id.uuidString < $1.0.id.uuidString }
+        for (collection, documents) in groups where collection.contract == .freeze {
+            guard collection.storage == .typed, let layout = collection.layout else { continue }
+            let violations = documents.compactMap { document -> (Int, [ContractViolation])? in
+                let found = RowEncoder.violations(of: document.node, against: layout)
+                return found.isEmpty ? nil : (document.index, found)
+            }
+            if !violations.isEmpty {
+                throw DocumentRejection.contract(collection: collection.name, violations: violations)
+            }
+        }
+        let encoded = try await compute.run {
+            groups.map { collection, documents in
+                (Self.rows(documents, for: collection), Self.statistics(documents, thresholds: thresholds))
+            }
+        }
+        let placement = zip(groups, encoded).map { group, encoded in
+            DocumentPlacement.Group(
+                collectionID: group.0.id, storage: group.0.storage, schemaVersion: group.0.schemaVersion,
+                table: group.0.storage == .typed ? group.0.tableName : group.0.jsonbTable,
+                columns: group.0.storage == .typed ? group.0.layout?.columns ?? [] : [], rows: encoded.0)
+        }
+        let documentsByGroup = groups.map(\.1)
+        let precomputed = encoded.map(\.1)
+        let compute = compute
+        return DocumentPlacement(groups: placement, reviewDelay: settings.reviewDelay) { index, placed in
+            let documents = documentsByGroup[index]
+            if placed.count == documents.count { return precomputed[index] }
+            return try await compute.run {
+                Self.statistics(documents.filter { placed.contains($0.sha256) }, thresholds: thresholds)
+            }
+        }
+    }
+
+    private func parse(_ documents: [ByteBuffer]) async throws -> [Parsed] {
+        let maximumDepth = settings.maximumDepth
+        return try await compute.run {
+            var seen = Set<String>()
+            var parsed: [Parsed] = []
+            for (index, bytes) in documents.enumerated() {
+                let node: JSONNode
+                do {
+                    node = try bytes.withUnsafeReadableBytes { try JSONParser.parse($0, maximumDepth: maximumDepth) }
+                } catch let error as JSONSyntaxError {
+                    throw DocumentRejection.invalid(document: index, reason: "\(error)")
+                }
+                let sha256 = bytes.withUnsafeReadableBytes { SHA256.hash(data: $0) }.hexString
+                guard seen.insert(sha256).inserted else { continue }
+                parsed.append(Parsed(index: index, sha256: sha256, bytes: bytes, node: node))
+            }
+            return parsed
+        }
+    }
+
+    /// Each document's collection: the one named, else the best match above the threshold, else
+    /// a new provisional one (which the request's later documents can then match).
+    private func assign(
+        _ documents: [Parsed], request: Request, collections: inout [CollectionRecord]
+    ) async throws -> [UUID: [Parsed]] {
+        if let name = request.collection {
+            let collection = try await collectionNamed(name, request: request, collections: &collections)
+            return [collection.id: documents]
+        }
+        var signatures = Dictionary(uniqueKeysWithValues: collections.map { ($0.id, RunningSignature($0.signature)) })
+        var assignment: [UUID: [Parsed]] = [:]
+        for document in documents {
+            let keys = document.keys
+            let best = collections.map { ($0, FamilyMatcher.score(keys: keys, signature: signatures[$0.id]!.shares)) }
+                .max { $0.1 < $1.1 }
+            let target: CollectionRecord
+            if let (collection, score) = best, score >= settings.matchThreshold {
+                target = collection
+            } else {
+                target = try await createProvisional(for: keys, request: request, existing: collections)
+                collections.append(target)
+                signatures[target.id] = RunningSignature([:])
+            }
+            signatures[target.id]!.add(keys)
+            assignment[target.id, default: []].append(document)
+        }
+        return assignment
+    }
+
+    private func collectionNamed(
+        _ name: String, request: Request, collections: inout [CollectionRecord]
+    ) async throws -> CollectionRecord {
+        if let existing = collections.first(where: { $0.name == name }) { return existing }
+        guard (1...128).contains(name.count), !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw DocumentRejection.invalidCollectionName(
+                "collection must be 1 to 128 characters without control characters")
+        }
+        let created = try await catalog.collections.create(
+            owner: request.owner, name: name, tableBase: TableNames.base(for: name), provisional: false,
+            contract: settings.defaultContract, signature: [:], actor: request.actor)
+        collections.append(created)
+        return created
+    }
+
+    /// Named after the upload's file (without its extension), else the document's first keys.
+    private func createProvisional(
+        for keys: [String], request: Request, existing: [CollectionRecord]
+    ) async throws -> CollectionRecord {
+        var base = request.filename.map { ($0 as NSString).deletingPathExtension } ?? ""
+        if base.isEmpty { base = keys.prefix(3).joined(separator: "_") }
+        if base.isEmpty { base = "documents" }
+        base = String(base.unicodeScalars.filter { $0.value >= 0x20 }.prefix(100).map(Character.init))
+        var name = base
+        var suffix = 1
+        while existing.contains(where: { $0.name == name }) {
+            suffix += 1
+            name = "\(base) \(suffix)"
+        }
+        return try await catalog.collections.create(
+            owner: request.owner, name: name, tableBase: TableNames.base(for: name), provisional: true,
+            contract: settings.defaultContract, signature: Dictionary(keys.map { ($0, 1.0) }) { a, _ in a },
+            actor: request.actor)
+    }
+
+    /// Rows for the collection's table as it is now: typed rows through its layout, or the
+    /// documents themselves for the JSONB table. `asset_id` carries the SHA-256 (see
+    /// `DocumentPlacement.Group.rows`).
+    static func rows(_ documents: [Parsed], for collection: CollectionRecord) -> String {
+        var output: [UInt8] = [UInt8(ascii: "[")]
+        output.reserveCapacity(documents.reduce(64) { $0 + $1.bytes.readableBytes + 96 })
+        if collection.storage == .typed, let layout = collection.layout {
+            let encoder = RowEncoder(layout: layout)
+            for (position, document) in documents.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                _ = encoder.appendRecord(assetID: document.sha256, document: document.node, to: &output)
+            }
+        } else {
+            for (position, document) in documents.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                output.append(contentsOf: #"{"asset_id":""#.utf8)
+                output.append(contentsOf: document.sha256.utf8)
+                output.append(contentsOf: #"","doc":"#.utf8)
+                output.append(contentsOf: document.bytes.readableBytesView)
+                output.append(UInt8(ascii: "}"))
+            }
+        }
+        output.append(UInt8(ascii: "]"))
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func statistics(_ documents: [Parsed], thresholds: StorageThresholds) -> String {
+        var statistics = CollectionStatistics()
+        for document in documents { statistics.add(document.node, thresholds: thresholds) }
+        return String(decoding: statistics.encoded(), as: UTF8.self)
+    }
+}
+
+/// A collection's signature while a request adds documents to it.
+struct RunningSignature {
+    private var counts: [String: Double]
+    private var documents: Double
+
+    init(_ shares: [String: Double]) {
+        // A stored signature stands for many documents: a request's first few do not swamp it.
+        documents = shares.isEmpty ? 0 : 100
+        counts = shares.mapValues { $0 * 100 }
+    }
+
+    mutating func add(_ keys: [String]) {
+        documents += 1
+        for key in Set(keys) { counts[key, default: 0] += 1 }
+    }
+
+    var shares: [String: Double] { documents == 0 ? [:] : counts.mapValues { $0 / documents } }
+}

@@ -1,0 +1,25 @@
+/// Which of an owner's collections a document belongs to, by its top-level keys.
+///
+/// A collection's signature is each top-level key's share of its documents. A document scores
+/// the mean of two things: how many of its keys the collection knows (`known`), and how much of
+/// the collection's usual structure it has, each key weighted by the square of its share
+/// (`cover`), so that the keys nearly every document has count and the sparse ones barely do.
+/// NoBench documents (nine keys always present, ten of a thousand sparse ones) score near 1
+/// against their family; a document sharing two of ten keys scores about 0.2.
+public enum FamilyMatcher {
+    public static func score(keys: [String], signature: [String: Double]) -> Double {
+        guard !keys.isEmpty, !signature.isEmpty else { return 0 }
+        var knownCount = 0
+        var covered = 0.0
+        for key in keys {
+            if let share = signature[key] {
+                knownCount += 1
+                covered += share * share
+            }
+        }
+        let total = signature.values.reduce(0) { $0 + $1 * $1 }
+        let known = Double(knownCount) / Double(keys.count)
+        let cover = total > 0 ? covered / total : 0
+        return (known + cover) / 2
+    }
+}
