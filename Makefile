@@ -5,7 +5,7 @@ CONFIG ?= debug
 AFA := .build/$(CONFIG)/afa
 export AFA_DATA ?= $(CURDIR)/var
 
-.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue bench-media clean-data
+.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue bench-media bench-json clean-data
 
 setup:
 	@bash scripts/setup.sh
@@ -51,6 +51,10 @@ bench-queue: setup
 
 bench-media: setup
 	bash bench/media/run.sh
+
+# Schema inference (afa-schema-bench), ingest into an approved typed table, range queries typed vs JSONB.
+bench-json: setup
+	bash bench/json/run.sh
 
 clean-data:
 	-AFA_DATA=$(AFA_DATA) $(AFA) db stop

@@ -94,6 +94,10 @@ public struct DocumentIngest: Sendable {
 
     private func parse(_ documents: [ByteBuffer]) async throws -> [Parsed] {
         let maximumDepth = settings.maximumDepth
+        let maximumBytes = settings.maximumDocumentBytes
+        if let (index, large) = documents.enumerated().first(where: { $0.element.readableBytes > maximumBytes }) {
+            throw DocumentRejection.tooLarge(document: index, bytes: large.readableBytes, limit: maximumBytes)
+        }
         return try await compute.run {
             var seen = Set<String>()
             var parsed: [Parsed] = []

@@ -8,6 +8,8 @@ public enum DocumentRejection: Error, CustomStringConvertible, Sendable {
     case contract(collection: String, violations: [(document: Int, violations: [ContractViolation])])
     /// A collection name that cannot be used.
     case invalidCollectionName(String)
+    /// A document over `DocumentSettings.maximumDocumentBytes`.
+    case tooLarge(document: Int, bytes: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -17,6 +19,9 @@ public enum DocumentRejection: Error, CustomStringConvertible, Sendable {
             return
                 "\(violations.count) document(s) do not conform to the frozen schema of collection '\(collection)' (\(count) violation(s))"
         case .invalidCollectionName(let reason): return reason
+        case .tooLarge(let document, let bytes, let limit):
+            return
+                "document \(document + 1) is \(bytes) bytes; a document placed in a collection may have at most \(limit) (SCHEMA_MAX_DOCUMENT_BYTES): send its parts as separate documents"
         }
     }
 }

@@ -14,6 +14,10 @@ public struct DocumentSettings: Sendable {
     public var reviewDelay: Duration = .seconds(1)
     /// Documents deeper than this are refused (the parser is iterative; this bounds the work).
     public var maximumDepth = 512
+    /// A larger document is refused (`SCHEMA_MAX_DOCUMENT_BYTES`): placing one means holding
+    /// its tree in memory, about 30 bytes per value on top of its text, and a row that size
+    /// serves nobody as a record. Bulk data belongs in many documents.
+    public var maximumDocumentBytes = 8 << 20
 
     public init() {}
 }

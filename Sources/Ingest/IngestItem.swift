@@ -20,12 +20,17 @@ public struct IngestBatch: Sendable {
     public let items: [IngestItem]
     /// The JSON collection the client named for the request's documents, if any.
     public let collection: String?
+    /// The name of the file the documents came from, if any: it names a new collection.
+    public let documentSource: String?
 
-    public init(owner: String, comments: String?, items: [IngestItem], collection: String? = nil) {
+    public init(
+        owner: String, comments: String?, items: [IngestItem], collection: String? = nil, documentSource: String? = nil
+    ) {
         self.owner = owner
         self.comments = comments
         self.items = items
         self.collection = collection
+        self.documentSource = documentSource
     }
 }
 
@@ -39,6 +44,8 @@ public struct IngestRejection: Error, CustomStringConvertible, Sendable {
         case invalidField = "invalid_field"
         /// Documents that break a collection's frozen schema (422).
         case schemaViolation = "schema_violation"
+        /// A document too large to place in a collection (413).
+        case documentTooLarge = "document_too_large"
     }
 
     public struct Violation: Sendable {

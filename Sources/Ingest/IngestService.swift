@@ -110,7 +110,8 @@ public struct IngestService: Sendable {
                 owner: batch.owner, assets: assets, firstStage: firstStage, maxAttempts: maxAttempts, actor: actor)
         }
         let request = DocumentIngest.Request(
-            owner: batch.owner, collection: batch.collection, filename: nil, documents: documents, actor: actor)
+            owner: batch.owner, collection: batch.collection, filename: batch.documentSource, documents: documents,
+            actor: actor)
         var placement = try await plan(request, with: placer)
         try await store.commitContent(staged)
         var attempts = 0
@@ -134,6 +135,7 @@ public struct IngestService: Sendable {
             switch rejection {
             case .invalid: throw IngestRejection(.invalidJSON, rejection.description)
             case .invalidCollectionName(let reason): throw IngestRejection(.invalidField, reason)
+            case .tooLarge: throw IngestRejection(.documentTooLarge, rejection.description)
             case .contract(_, let documents):
                 throw IngestRejection(
                     .schemaViolation, rejection.description,

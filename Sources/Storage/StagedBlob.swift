@@ -74,3 +74,13 @@ func lowercaseHex(_ bytes: some Sequence<UInt8>) -> String {
     }
     return String(decoding: text, as: UTF8.self)
 }
+
+extension StagedBlob {
+    /// The staged bytes, read whole: for a part small enough to be handled in memory (a JSON
+    /// file split into its documents).
+    public func contents() async throws -> ByteBuffer {
+        try await FileSystem.shared.withFileHandle(forReadingAt: path) { handle in
+            try await handle.readToEnd(maximumSizeAllowed: .bytes(size))
+        }
+    }
+}

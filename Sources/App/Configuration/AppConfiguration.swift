@@ -196,6 +196,12 @@ extension AppConfiguration {
             }
             documents.defaultContract = contract
         }
+        if let text = environment["SCHEMA_MAX_DOCUMENT_BYTES"], !text.isEmpty {
+            guard let bytes = Int(text), (1...(1 << 30)).contains(bytes) else {
+                throw Invalid(description: "SCHEMA_MAX_DOCUMENT_BYTES=\(text) is not a whole number in 1...\(1 << 30)")
+            }
+            documents.maximumDocumentBytes = bytes
+        }
         if let text = environment["SCHEMA_REVIEW_DELAY_MS"], !text.isEmpty {
             guard let milliseconds = Int(text), (0...3_600_000).contains(milliseconds) else {
                 throw Invalid(description: "SCHEMA_REVIEW_DELAY_MS=\(text) is not a whole number in 0...3600000")

@@ -23,8 +23,14 @@ struct IngestController {
         await context.acceptBody()
         let body = try await IngestRequestReader(store: store, limits: limits).read(request)
         let owner: String
+        let parts: JSONFileParts.Expanded
         do {
             owner = try resolveOwner(requested: body.owner, principal: principal)
+            parts = try await JSONFileParts.expand(body.items, store: store, maximumJSONBytes: limits.maximumJSONBytes)
+            guard parts.items.count <= limits.maximumItems else {
+                await IngestService.discard(parts.items, from: store)
+                throw IngestRequestReader.tooManyItems(limits.maximumItems)
+            }
         } catch {
             await IngestService.discard(body.items, from: store)
             throw error
@@ -33,8 +39,8 @@ struct IngestController {
             let collection = body.collection ?? request.uri.queryParameters.get("collection")
             let receipt = try await service.accept(
                 IngestBatch(
-                    owner: owner, comments: body.comments, items: body.items,
-                    collection: collection.flatMap { $0.isEmpty ? nil : $0 }),
+                    owner: owner, comments: body.comments, items: parts.items,
+                    collection: collection.flatMap { $0.isEmpty ? nil : $0 }, documentSource: parts.source),
                 actor: "key:\(principal.keyID.uuidString.lowercased())")
             return EditedResponse(
                 status: .accepted,
@@ -46,6 +52,7 @@ struct IngestController {
                 switch rejection.code {
                 case .unsupportedMediaType: .unsupportedMediaType
                 case .schemaViolation: .unprocessableContent
+                case .documentTooLarge: .contentTooLarge
                 default: .badRequest
                 }
             throw APIError(

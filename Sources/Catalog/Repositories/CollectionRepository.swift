@@ -68,12 +68,13 @@ public struct CollectionRepository: Sendable {
     ) async throws -> CollectionRecord {
         if let existing = try await collection(owner: owner, name: name) { return existing }
         let id = UUID()
-        let created: Bool = try await client.retryingConflicts(logger: logger) {
+        // The name's lock, then a look: of two requests creating one name, the second finds it.
+        try await client.retryingConflicts(logger: logger) {
             try await client.transaction(logger: logger) { connection in
                 try await LineageLog.lock(.other(.collection, key: "\(owner)/\(name)"), on: connection, logger: logger)
                 let taken = try await connection.query(
                     "SELECT 1 FROM collections WHERE owner = \(owner) AND name = \(name)", logger: logger)
-                for try await _ in taken { return false }
+                for try await _ in taken { return }
                 let table = try await Self.freeTableName(tableBase, on: connection, logger: logger)
                 try await connection.query(
                     """
@@ -93,10 +94,8 @@ public struct CollectionRepository: Sendable {
                             "provisional": .bool(provisional), "contract": .string(contract.rawValue),
                         ]),
                     to: .other(.collection, key: id.uuidString.lowercased()), on: connection, logger: logger)
-                return true
             }
         }
-        _ = created
         guard let record = try await collection(owner: owner, name: name) else {
             throw UnknownValue(column: "collections", value: "\(owner)/\(name) vanished after its creation")
         }

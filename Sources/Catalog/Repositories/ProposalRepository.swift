@@ -56,17 +56,42 @@ public struct ProposalRepository: Sendable {
         return records
     }
 
-    /// Opens `payload` as the collection's proposal, superseding an open one that differs; an
-    /// open one with the same payload stays (its id is returned). Runs in the review's transaction.
+    /// Opens `proposal` for the collection, in the review's transaction. A proposal is the
+    /// change it would make (its kind, layout and statements); its reasons and figures move with
+    /// every batch. So an open proposal for the same change is refreshed in place (its id, which
+    /// an admin may be looking at, stays); one for another change is superseded. A change an
+    /// admin rejected is not proposed again. Returns the open proposal's id, if any.
     static func open(
         _ proposal: NewProposal, collection: CollectionRecord, actor: String, on connection: PostgresConnection,
         logger: Logger
-    ) async throws -> UUID {
+    ) async throws -> UUID? {
+        // The payload is bound; `change` is the part that names what would be done.
+        let rejected = try await connection.query(
+            """
+            WITH new AS (SELECT \(proposal.payload)::jsonb AS payload)
+            SELECT 1 FROM proposals, new
+            WHERE collection_id = \(collection.id) AND state = 'rejected'
+              AND proposals.payload->>'kind' = new.payload->>'kind'
+              AND proposals.payload->'statements' = new.payload->'statements'
+              AND proposals.payload->'layout' IS NOT DISTINCT FROM new.payload->'layout'
+            """, logger: logger)
+        for try await _ in rejected { return nil }
         let existing = try await connection.query(
-            "SELECT id, payload = \(proposal.payload)::jsonb FROM proposals WHERE collection_id = \(collection.id) AND state = 'open' FOR UPDATE",
-            logger: logger)
+            """
+            WITH new AS (SELECT \(proposal.payload)::jsonb AS payload)
+            SELECT id, proposals.payload->>'kind' = new.payload->>'kind'
+                       AND proposals.payload->'statements' = new.payload->'statements'
+                       AND proposals.payload->'layout' IS NOT DISTINCT FROM new.payload->'layout'
+            FROM proposals, new
+            WHERE collection_id = \(collection.id) AND state = 'open' FOR UPDATE OF proposals
+            """, logger: logger)
         for try await (id, same) in existing.decode((UUID, Bool).self) {
-            if same { return id }
+            if same {
+                try await connection.query(
+                    "UPDATE proposals SET payload = \(proposal.payload)::jsonb, summary = \(proposal.summary) WHERE id = \(id)",
+                    logger: logger)
+                return id
+            }
             try await connection.query(
                 "UPDATE proposals SET state = 'superseded', decided_at = now(), decided_by = \(actor) WHERE id = \(id)",
                 logger: logger)

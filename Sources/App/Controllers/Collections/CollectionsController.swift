@@ -97,7 +97,9 @@ struct CollectionsController {
                 kinds: Dictionary(stats.kinds.map { ($0.key.rawValue, $0.value) }) { a, _ in a },
                 distinct: stats.distinct.estimate,
                 formats: Dictionary(stats.formats.map { ($0.key.rawValue, $0.value) }) { a, _ in a },
-                minimum: stats.minimumNumber, maximum: stats.maximumNumber, is_map: stats.isMap)
+                // A number beyond a double's range (1e400) is infinite here; JSON has no spelling for it.
+                minimum: stats.minimumNumber.flatMap { $0.isFinite ? $0 : nil },
+                maximum: stats.maximumNumber.flatMap { $0.isFinite ? $0 : nil }, is_map: stats.isMap)
         }
     }
 
