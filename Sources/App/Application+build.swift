@@ -59,7 +59,8 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
         catalog: dependencies.catalog, store: dependencies.store,
         limits: .init(
             maximumBodyBytes: configuration.maximumUploadBytes, maximumJSONBytes: configuration.maximumJSONBytes,
-            maximumItems: configuration.maximumItemsPerRequest, maximumCommentBytes: configuration.maximumCommentBytes)
+            maximumItems: configuration.maximumItemsPerRequest, maximumCommentBytes: configuration.maximumCommentBytes,
+            maximumDocumentBytes: dependencies.documents == nil ? .max : configuration.documents.maximumDocumentBytes)
     ).addRoutes(to: api)
     ObjectsController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
     ThumbnailController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)

@@ -26,7 +26,9 @@ struct IngestController {
         let parts: JSONFileParts.Expanded
         do {
             owner = try resolveOwner(requested: body.owner, principal: principal)
-            parts = try await JSONFileParts.expand(body.items, store: store, maximumJSONBytes: limits.maximumJSONBytes)
+            parts = try await JSONFileParts.expand(
+                body.items, store: store, maximumJSONBytes: limits.maximumJSONBytes,
+                maximumDocumentBytes: limits.maximumDocumentBytes)
             guard parts.items.count <= limits.maximumItems else {
                 await IngestService.discard(parts.items, from: store)
                 throw IngestRequestReader.tooManyItems(limits.maximumItems)

@@ -14,6 +14,8 @@ struct IngestRequestReader {
         var maximumJSONBytes: Int
         var maximumItems: Int
         var maximumCommentBytes: Int
+        /// One JSON document (`SCHEMA_MAX_DOCUMENT_BYTES`).
+        var maximumDocumentBytes = Int.max
         /// `owner`: far more than any valid owner, far less than memory.
         var maximumFieldBytes = 4096
     }
@@ -41,12 +43,17 @@ struct IngestRequestReader {
         case "application/json":
             let body = try await collect(request.body, limit: limits.maximumJSONBytes)
             return try counted(
-                Result(items: try JSONDocuments.split(body, part: "the body").map { .document($0, partName: "body") }))
+                Result(
+                    items: try JSONDocuments.split(
+                        body, part: "the body", maximumDocumentBytes: limits.maximumDocumentBytes
+                    ).map { .document($0, partName: "body") }))
         case "application/x-ndjson", "application/jsonl", "application/x-jsonlines":
             let body = try await collect(request.body, limit: limits.maximumJSONBytes)
             return try counted(
                 Result(
-                    items: try JSONDocuments.splitLines(body, part: "the body").map { .document($0, partName: "body") }
+                    items: try JSONDocuments.splitLines(
+                        body, part: "the body", maximumDocumentBytes: limits.maximumDocumentBytes
+                    ).map { .document($0, partName: "body") }
                 ))
         default:
             throw APIError(

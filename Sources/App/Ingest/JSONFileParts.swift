@@ -14,7 +14,9 @@ enum JSONFileParts {
         var source: String?
     }
 
-    static func expand(_ items: [IngestItem], store: any BlobStore, maximumJSONBytes: Int) async throws -> Expanded {
+    static func expand(
+        _ items: [IngestItem], store: any BlobStore, maximumJSONBytes: Int, maximumDocumentBytes: Int
+    ) async throws -> Expanded {
         var expanded = Expanded(items: [], source: nil)
         for item in items {
             guard case .file(let blob, let part, let filename) = item, blob.size > 0,
@@ -24,7 +26,8 @@ enum JSONFileParts {
                 continue
             }
             let bytes = try await blob.contents()
-            guard let documents = documents(in: bytes, part: part) else {
+            guard let documents = try documents(in: bytes, part: part, maximumDocumentBytes: maximumDocumentBytes)
+            else {
                 expanded.items.append(item)
                 continue
             }
@@ -35,9 +38,21 @@ enum JSONFileParts {
         return expanded
     }
 
-    /// The documents of a JSON text or NDJSON, or nil when it is neither.
-    private static func documents(in bytes: ByteBuffer, part: String) -> [ByteBuffer]? {
-        if let documents = try? JSONDocuments.split(bytes, part: part) { return documents }
-        return try? JSONDocuments.splitLines(bytes, part: part)
+    /// The documents of a JSON text or NDJSON, or nil when it is neither. A document too
+    /// large to place is refused like one sent in a `payload`.
+    private static func documents(
+        in bytes: ByteBuffer, part: String, maximumDocumentBytes: Int
+    ) throws
+        -> [ByteBuffer]?
+    {
+        do {
+            return try JSONDocuments.split(bytes, part: part, maximumDocumentBytes: maximumDocumentBytes)
+        } catch let error as APIError where error.code == "invalid_json" {
+            do {
+                return try JSONDocuments.splitLines(bytes, part: part, maximumDocumentBytes: maximumDocumentBytes)
+            } catch let error as APIError where error.code == "invalid_json" {
+                return nil
+            }
+        }
     }
 }

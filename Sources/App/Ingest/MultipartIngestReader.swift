@@ -120,7 +120,9 @@ struct MultipartIngestReader {
         _ name: String, _ buffer: ByteBuffer, into result: inout IngestRequestReader.Result
     ) throws {
         if name == "payload" {
-            result.items += try JSONDocuments.split(buffer, part: "payload").map { .document($0, partName: "payload") }
+            result.items += try JSONDocuments.split(
+                buffer, part: "payload", maximumDocumentBytes: limits.maximumDocumentBytes
+            ).map { .document($0, partName: "payload") }
             guard result.items.count <= limits.maximumItems else {
                 throw IngestRequestReader.tooManyItems(limits.maximumItems)
             }

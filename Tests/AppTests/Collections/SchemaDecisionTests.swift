@@ -128,6 +128,44 @@ import Testing
         }
     }
 
+    /// A proposal keeps its id while later batches only move its figures, and a change an
+    /// admin rejected is not proposed again.
+    @Test func aRejectedChangeStaysRejected() async throws {
+        try await TestApp.run(configure: Self.quickReviews) { client, app in
+            let first = (0..<100).map { #"{"sku":"s\#($0)","count":\#($0)}"# }
+            try await client.sendDocuments(first, collection: "stock", key: app.adminKey)
+            let proposal = try await client.openProposal(for: "stock", key: app.adminKey)
+            try await client.sendDocuments(
+                (100..<150).map { #"{"sku":"s\#($0)","count":\#($0)}"# }, collection: "stock", key: app.adminKey)
+            try await eventually("the second batch to be reviewed") {
+                let detail = try await client.collection("stock", key: app.adminKey)
+                let reasons = ((detail["decision"] as? [String: Any])?["reasons"] as? [[String: Any]]) ?? []
+                return reasons.contains { (($0["figures"] as? [String: Any])?["documents"] as? Int) == 150 }
+            }
+            #expect(
+                try await client.openProposal(for: "stock", key: app.adminKey)["id"] as? String == proposal["id"]
+                    as? String)
+            _ = try await client.decide(proposal, "approve", key: app.adminKey)
+
+            let later = (150..<400).map { #"{"sku":"s\#($0)","count":\#($0),"bin":"b\#($0 % 7)"}"# }
+            try await client.sendDocuments(later, collection: "stock", key: app.adminKey)
+            let evolution = try await client.openProposal(for: "stock", key: app.adminKey)
+            _ = try await client.decide(evolution, "reject", key: app.adminKey)
+            try await client.sendDocuments(
+                (400..<500).map { #"{"sku":"s\#($0)","count":\#($0),"bin":"b1"}"# }, collection: "stock",
+                key: app.adminKey)
+            try await eventually("the last batch to be reviewed") {
+                let detail = try await client.collection("stock", key: app.adminKey)
+                let reasons = ((detail["decision"] as? [String: Any])?["reasons"] as? [[String: Any]]) ?? []
+                return reasons.contains { (($0["figures"] as? [String: Any])?["documents"] as? Int) == 500 }
+            }
+            let open = try await client.call(.get, "/api/v1/proposals?kind=schema&state=open", key: app.adminKey).json()
+            #expect((open["proposals"] as? [[String: Any]])?.isEmpty == true)
+            let bins = try await client.allRecords("stock", query: "filter[bin]=eq:b1", key: app.adminKey)
+            #expect(bins.count == 100 + later.count { $0.contains(#""bin":"b1""#) })
+        }
+    }
+
     @Test func aHeterogeneousSparseFamilyIsKeptAsJSONBAndSaysWhy() async throws {
         try await TestApp.run(configure: Self.quickReviews) { client, app in
             var generator = NoBench(seed: 11)
