@@ -40,6 +40,10 @@ public struct DocumentIngest: Sendable {
         }
     }
 
+    /// New provisional collections one request may start: each is a table and an index, so a
+    /// request of documents that share nothing is refused rather than make thousands.
+    static let maximumNewCollections = 20
+
     /// Parsed documents, distinct by content, with their SHA-256s.
     struct Parsed: Sendable {
         let index: Int
@@ -56,14 +60,19 @@ public struct DocumentIngest: Sendable {
         let parsed = try await parse(request.documents)
         var collections = try await catalog.collections.collections(of: request.owner)
         let assignment = try await assign(parsed, request: request, collections: &collections)
-        let byID = Dictionary(uniqueKeysWithValues: collections.map { ($0.id, $0) })
         let thresholds = settings.thresholds
-        let groups = assignment.map { (byID[$0.key]!, $0.value) }.sorted { $0.0.id.uuidString < $1.0.id.uuidString }
+        var planned = Self.groups(assignment, collections)
+        if try await relaxConstraints(planned, actor: request.actor) {
+            planned = Self.groups(assignment, try await catalog.collections.collections(of: request.owner))
+        }
+        let groups = planned
         for (collection, documents) in groups where collection.contract == .freeze {
             guard collection.storage == .typed, let layout = collection.layout else { continue }
-            let violations = documents.compactMap { document -> (Int, [ContractViolation])? in
-                let found = RowEncoder.violations(of: document.node, against: layout)
-                return found.isEmpty ? nil : (document.index, found)
+            let violations = try await compute.run {
+                documents.compactMap { document -> (Int, [ContractViolation])? in
+                    let found = RowEncoder.violations(of: document.node, against: layout)
+                    return found.isEmpty ? nil : (document.index, found)
+                }
             }
             if !violations.isEmpty {
                 throw DocumentRejection.contract(collection: collection.name, violations: violations)
@@ -90,6 +99,42 @@ public struct DocumentIngest: Sendable {
                 Self.statistics(documents.filter { placed.contains($0.sha256) }, thresholds: thresholds)
             }
         }
+    }
+
+    /// Each collection with its documents, in collection-id order (the lock order of placement).
+    private static func groups(
+        _ assignment: [UUID: [Parsed]], _ collections: [CollectionRecord]
+    ) -> [(
+        CollectionRecord, [Parsed]
+    )] {
+        let byID = Dictionary(collections.map { ($0.id, $0) }) { first, _ in first }
+        return assignment.compactMap { id, documents in byID[id].map { ($0, documents) } }
+            .sorted { $0.0.id.uuidString < $1.0.id.uuidString }
+    }
+
+    /// A `NOT NULL` column says every document so far had a value. A new document without one is
+    /// still kept (unless the contract is `freeze`, which refuses it): the constraint is dropped
+    /// first, recorded as a new schema version and in the collection's lineage. True when any was.
+    private func relaxConstraints(_ groups: [(CollectionRecord, [Parsed])], actor: String) async throws -> Bool {
+        var relaxed = false
+        for (collection, documents) in groups where collection.contract != .freeze && collection.storage == .typed {
+            guard let layout = collection.layout, layout.columns.contains(where: \.notNull) else { continue }
+            let required = Dictionary(layout.columns.filter(\.notNull).map { ($0.path, $0.name) }) { first, _ in first }
+            let lacking = try await compute.run {
+                var lacking = Set<String>()
+                for document in documents {
+                    for violation in RowEncoder.violations(of: document.node, against: layout) {
+                        if let name = required[violation.path] { lacking.insert(name) }
+                    }
+                }
+                return lacking
+            }
+            guard !lacking.isEmpty else { continue }
+            try await catalog.collections.dropNotNull(
+                collection.id, columns: lacking.sorted(), expectedVersion: collection.schemaVersion, actor: actor)
+            relaxed = true
+        }
+        return relaxed
     }
 
     private func parse(_ documents: [ByteBuffer]) async throws -> [Parsed] {
@@ -127,6 +172,7 @@ public struct DocumentIngest: Sendable {
         }
         var signatures = Dictionary(uniqueKeysWithValues: collections.map { ($0.id, RunningSignature($0.signature)) })
         var assignment: [UUID: [Parsed]] = [:]
+        var created = 0
         for document in documents {
             let keys = document.keys
             let best = collections.map { ($0, FamilyMatcher.score(keys: keys, signature: signatures[$0.id]!.shares)) }
@@ -135,6 +181,14 @@ public struct DocumentIngest: Sendable {
             if let (collection, score) = best, score >= settings.matchThreshold {
                 target = collection
             } else {
+                created += 1
+                guard created <= Self.maximumNewCollections else {
+                    throw DocumentRejection.invalid(
+                        document: document.index,
+                        reason:
+                            "the request's documents would start more than \(Self.maximumNewCollections) new collections; name one with `collection`, or send each family on its own"
+                    )
+                }
                 target = try await createProvisional(for: keys, request: request, existing: collections)
                 collections.append(target)
                 signatures[target.id] = RunningSignature([:])
@@ -149,7 +203,8 @@ public struct DocumentIngest: Sendable {
         _ name: String, request: Request, collections: inout [CollectionRecord]
     ) async throws -> CollectionRecord {
         if let existing = collections.first(where: { $0.name == name }) { return existing }
-        guard (1...128).contains(name.count), !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+        guard (1...128).contains(name.unicodeScalars.count), !name.unicodeScalars.contains(where: { $0.value < 0x20 })
+        else {
             throw DocumentRejection.invalidCollectionName(
                 "collection must be 1 to 128 characters without control characters")
         }

@@ -96,9 +96,9 @@ public struct ProposalApprovals: Sendable {
         case .evolution:
             guard let current = collection.layout, let target = payload.layout else { throw Outdated() }
             let edited = try edits.applied(to: target, fixed: Set(current.columns.map(\.name)))
-            let (statements, _) = DDLWriter.statements(from: current, to: edited)
+            let (statements, rewrites) = DDLWriter.statements(from: current, to: edited)
             return ProposalDecisions.Plan(
-                storage: .typed, layout: edited, statements: statements, backfill: .overflowRows,
+                storage: .typed, layout: edited, statements: statements, backfill: rewrites ? .allRows : .overflowRows,
                 dropsJSONBTable: false)
         }
     }

@@ -46,6 +46,9 @@ public struct ProposalEdits: Sendable, Codable, Equatable {
             }
         }
         var columns = layout.columns.filter { !keepInJSONB.contains($0.name) }
+        guard !columns.isEmpty else {
+            throw Invalid(description: "the edits leave no column; reject the proposal to keep the collection as JSONB")
+        }
         var taken = Set(columns.map(\.name)).union(TableLayout.systemColumns)
         for index in columns.indices {
             let column = columns[index]

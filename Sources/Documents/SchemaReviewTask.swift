@@ -53,6 +53,13 @@ public struct SchemaReviewTask: TaskHandler {
                 proposal: proposal.map { NewProposal(summary: $0.summary, payload: $0.jsonText) })
         }
         var detail: [String: JSONValue] = ["reviewed": .bool(outcome.reviewed)]
+        // A batch committed while this review ran found this task already claimed, not queued:
+        // its wake-up would be lost, so the review queues itself again.
+        if try await catalog.collections.hasPendingStatistics(collectionID) {
+            try await catalog.jobs.enqueue(
+                TaskRequest(kind: kind, key: key, payload: payload, timing: .after(settings.reviewDelay)),
+                actor: "task:\(kind)")
+        }
         if let proposalID = outcome.proposal {
             detail["proposal"] = .string(proposalID.uuidString.lowercased())
             if let collection = try await catalog.collections.collection(id: collectionID),

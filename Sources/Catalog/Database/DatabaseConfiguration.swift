@@ -27,7 +27,7 @@ public enum DatabaseConfiguration {
             username: components.user?.removingPercentEncoding ?? "postgres",
             password: components.password?.removingPercentEncoding,
             database: database.isEmpty ? nil : database, tls: tls)
-        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        configuration.options.additionalStartupParameters = Self.startupParameters(applicationName)
         return configuration
     }
 
@@ -35,7 +35,15 @@ public enum DatabaseConfiguration {
         var configuration = PostgresClient.Configuration(
             host: "127.0.0.1", port: port, username: EmbeddedPostgres.superuser, password: nil,
             database: database, tls: .disable)
-        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        configuration.options.additionalStartupParameters = Self.startupParameters(applicationName)
         return configuration
+    }
+}
+
+extension DatabaseConfiguration {
+    /// Every session reads a date-time without an offset as UTC (docs/json.md), whatever the
+    /// server's own time zone.
+    static func startupParameters(_ applicationName: String) -> [(String, String)] {
+        [("application_name", applicationName), ("TimeZone", "UTC")]
     }
 }

@@ -10,18 +10,32 @@ public struct CollectionRecords: Sendable {
     let client: PostgresClient
     let logger: Logger
 
+    /// A value PostgreSQL cannot read as the type it is compared with: a cursor from another
+    /// sort, or an operand no column or JSON value could hold (a NUL).
+    public struct Unreadable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     public func page(of collection: CollectionRecord, _ query: RecordQuery) async throws -> [CollectionRecordRow] {
         var builder = RecordSQL(collection: collection)
         let sql = builder.select(query)
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: builder.bindings), logger: logger)
-        var page: [CollectionRecordRow] = []
-        for try await (id, key, content, sortValue) in rows.decode((UUID, String, ByteBuffer?, String?).self) {
-            page.append(
-                CollectionRecordRow(
-                    assetID: id, storageKey: key, inlineContent: content.map { Array($0.readableBytesView) },
-                    cursor: RecordQuery.Cursor(value: query.sort == nil ? nil : sortValue, assetID: id)))
+        do {
+            let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: builder.bindings), logger: logger)
+            var page: [CollectionRecordRow] = []
+            for try await (id, key, content, sortValue) in rows.decode((UUID, String, ByteBuffer?, String?).self) {
+                page.append(
+                    CollectionRecordRow(
+                        assetID: id, storageKey: key, inlineContent: content.map { Array($0.readableBytesView) },
+                        cursor: RecordQuery.Cursor(value: query.sort == nil ? nil : sortValue, assetID: id)))
+            }
+            return page
+        } catch let error as PSQLError where error.serverInfo?[.sqlState]?.hasPrefix("22") == true {
+            // Class 22, data exception: the operands or the cursor, which come from the client.
+            throw Unreadable(
+                description:
+                    "a filter value or the cursor cannot be compared as the column's type (\(error.serverInfo?[.message] ?? "data exception"))"
+            )
         }
-        return page
     }
 
     /// The statement of a page, for `EXPLAIN` in benchmarks and tests.
@@ -137,12 +151,9 @@ struct RecordSQL {
             let op = filter.op == .lt ? "<" : ">"
             return "(jsonb_typeof(\(e)) = \(bind(filter.operandType)) AND \(e) \(op) \(bind(filter.operand))::jsonb)"
         case .contains:
-            let text = bind(filter.scalar ?? "")
-            let element = bind(filter.operand)
-            return """
-                ((jsonb_typeof(\(e)) = 'string' AND strpos(\(e) #>> '{}', \(text)) > 0) \
-                OR (jsonb_typeof(\(e)) = 'array' AND \(e) @> jsonb_build_array(\(element)::jsonb)))
-                """
+            let element = "(jsonb_typeof(\(e)) = 'array' AND \(e) @> jsonb_build_array(\(bind(filter.operand))::jsonb))"
+            guard filter.operandType == "string", let text = filter.scalar else { return element }
+            return "((jsonb_typeof(\(e)) = 'string' AND strpos(\(e) #>> '{}', \(bind(text))) > 0) OR \(element))"
         }
     }
 }
@@ -157,7 +168,9 @@ extension ColumnType {
         switch self {
         case .boolean: return jsonType == "boolean"
         case .bigint: return jsonType == "number" && Int64(scalar) != nil
-        case .numeric, .doublePrecision: return jsonType == "number"
+        case .numeric: return jsonType == "number"
+        // A number a double cannot hold (1e400) can only be in `extra`.
+        case .doublePrecision: return jsonType == "number" && (Double(scalar)?.isFinite ?? false)
         case .text: return jsonType == "string"
         case .timestamptz: return jsonType == "string" && [.dateTime, .date].contains(StringFormat.detect(scalar))
         case .date: return jsonType == "string" && StringFormat.detect(scalar) == .date

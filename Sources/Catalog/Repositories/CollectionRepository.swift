@@ -75,6 +75,10 @@ public struct CollectionRepository: Sendable {
                 let taken = try await connection.query(
                     "SELECT 1 FROM collections WHERE owner = \(owner) AND name = \(name)", logger: logger)
                 for try await _ in taken { return }
+                // Table names are unique across owners: two owners' first `data.json` at once
+                // would otherwise both pick `data`.
+                try await LineageLog.lock(
+                    .other(.collection, key: "table:\(tableBase)"), on: connection, logger: logger)
                 let table = try await Self.freeTableName(tableBase, on: connection, logger: logger)
                 try await connection.query(
                     """
@@ -128,6 +132,56 @@ public struct CollectionRepository: Sendable {
                     actor: actor, action: "collection.contract", detail: ["contract": .string(contract.rawValue)]),
                 to: .other(.collection, key: id.uuidString.lowercased()), on: connection, logger: logger)
         }
+    }
+
+    /// Drops `NOT NULL` from columns a new document has no value for, as a new schema version
+    /// (nothing happens if the schema moved on since `expectedVersion`: the caller plans again).
+    public func dropNotNull(_ id: UUID, columns: [String], expectedVersion: Int, actor: String) async throws {
+        try await client.transaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                "SELECT \(unescaped: Self.columns) FROM collections c WHERE c.id = \(id) FOR UPDATE", logger: logger)
+            guard let collection = try await records(rows).first, collection.schemaVersion == expectedVersion,
+                var layout = collection.layout
+            else { return }
+            let statements = columns.map {
+                "ALTER TABLE docs.\(SQL.quoted(collection.tableName)) ALTER COLUMN \(SQL.quoted($0)) DROP NOT NULL"
+            }
+            for statement in statements {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            for index in layout.columns.indices where columns.contains(layout.columns[index].name) {
+                layout.columns[index].notNull = false
+            }
+            let version = expectedVersion + 1
+            let layoutText = String(decoding: try JSONEncoder().encode(layout), as: UTF8.self)
+            let statementsText = JSONValue.array(statements.map(JSONValue.string)).jsonText
+            try await connection.query(
+                """
+                UPDATE collections SET layout = \(layoutText)::jsonb, schema_version = \(version), updated_at = now()
+                WHERE id = \(id)
+                """, logger: logger)
+            try await connection.query(
+                """
+                INSERT INTO schema_versions (collection_id, version, storage, layout, statements, proposal_id, actor)
+                VALUES (\(id), \(version), 'typed', \(layoutText)::jsonb, \(statementsText)::jsonb, NULL, \(actor))
+                """, logger: logger)
+            try await LineageLog.append(
+                NewLineageEvent(
+                    actor: actor, action: "collection.not_null_dropped",
+                    detail: [
+                        "version": .number(Double(version)), "columns": .array(columns.map(JSONValue.string)),
+                        "reason": "a document had no value for them",
+                    ]),
+                to: .other(.collection, key: id.uuidString.lowercased()), on: connection, logger: logger)
+        }
+    }
+
+    /// Whether batches wait to be merged by the collection's review.
+    public func hasPendingStatistics(_ id: UUID) async throws -> Bool {
+        let rows = try await client.query(
+            "SELECT EXISTS (SELECT 1 FROM collection_statistics_pending WHERE collection_id = \(id))", logger: logger)
+        for try await pending in rows.decode(Bool.self) { return pending }
+        return false
     }
 
     /// The collection's statistics and latest decision as stored (JSON text), if any yet.

@@ -16,8 +16,11 @@ public struct ProposalDecisions: Sendable {
             case none
             /// Every document of the collection into the new typed table.
             case allDocuments
-            /// Rows with a value in `extra` are written again (a new column, a widened one).
+            /// Rows with a value in `extra` are written again (a new column).
             case overflowRows
+            /// Every row is written again from its document (a widened type: values the old
+            /// type held may now be exact, and values the cast would round go to `extra`).
+            case allRows
         }
 
         public let storage: CollectionStorage
@@ -71,7 +74,9 @@ public struct ProposalDecisions: Sendable {
         }
     }
 
+    /// Documents per back-fill statement, and their bytes: both bound what one statement binds.
     static let chunk = 2_000
+    static let chunkBytes = 32 << 20
 
     public func approve(
         _ proposalID: UUID, actor: String,
@@ -81,6 +86,12 @@ public struct ProposalDecisions: Sendable {
         try await client.transaction(logger: logger) { connection in
             let (proposal, collection) = try await lock(proposalID, on: connection)
             let plan = try await makePlan(collection, proposal)
+            // First, so an index of the new table can never meet a name the staging table holds;
+            // the back-fill reads the documents as they were sent, not this table.
+            if plan.dropsJSONBTable {
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "DROP TABLE docs.\(SQL.quoted(collection.jsonbTable))"), logger: logger)
+            }
             for statement in plan.statements {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
@@ -91,7 +102,8 @@ public struct ProposalDecisions: Sendable {
                 var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
                 while true {
                     let sources = try await self.sources(
-                        collection, layout: layout, overflowOnly: !isInsert, after: after, on: connection)
+                        collection, layout: layout, overflowOnly: plan.backfill == .overflowRows, after: after,
+                        on: connection)
                     guard let last = sources.last else { break }
                     after = last.assetID
                     let encoded = try await encode(layout, sources)
@@ -99,10 +111,6 @@ public struct ProposalDecisions: Sendable {
                     documents += sources.count
                     castFailures += encoded.castFailures
                 }
-            }
-            if plan.dropsJSONBTable {
-                try await connection.query(
-                    PostgresQuery(unsafeSQL: "DROP TABLE docs.\(SQL.quoted(collection.jsonbTable))"), logger: logger)
             }
             let version = collection.schemaVersion + 1
             let layoutText = try plan.layout.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
@@ -178,13 +186,25 @@ public struct ProposalDecisions: Sendable {
         }
     }
 
-    /// The proposal (open) and its collection, both locked: the proposal first, then the
-    /// collection `FOR UPDATE`, which waits for ingests in flight and holds new ones back.
+    /// The proposal (open) and its collection, both locked, the collection first (`FOR UPDATE`:
+    /// it waits for ingests in flight and holds new ones back), in the order a review takes them,
+    /// so an approval and a review never deadlock.
     private func lock(
         _ proposalID: UUID, on connection: PostgresConnection
     ) async throws
         -> (ProposalRecord, CollectionRecord)
     {
+        let owners = try await connection.query(
+            "SELECT collection_id FROM proposals WHERE id = \(proposalID)", logger: logger)
+        var found: UUID??
+        for try await collectionID in owners.decode(UUID?.self) { found = .some(collectionID) }
+        guard let found else { throw Refusal.notFound }
+        guard let collectionID = found else { throw Refusal.notFound }
+        let collections = try await connection.query(
+            "SELECT \(unescaped: CollectionRepository.columns) FROM collections c WHERE c.id = \(collectionID) FOR UPDATE",
+            logger: logger)
+        guard let collection = try await CollectionRepository(client: client, logger: logger).records(collections).first
+        else { throw Refusal.notFound }
         let rows = try await connection.query(
             "SELECT \(unescaped: ProposalRepository.columns) FROM proposals WHERE id = \(proposalID) FOR UPDATE",
             logger: logger)
@@ -192,12 +212,6 @@ public struct ProposalDecisions: Sendable {
             throw Refusal.notFound
         }
         guard proposal.state == .open else { throw Refusal.notOpen(proposal.state) }
-        guard let collectionID = proposal.collectionID else { throw Refusal.notFound }
-        let collections = try await connection.query(
-            "SELECT \(unescaped: CollectionRepository.columns) FROM collections c WHERE c.id = \(collectionID) FOR UPDATE",
-            logger: logger)
-        guard let collection = try await CollectionRepository(client: client, logger: logger).records(collections).first
-        else { throw Refusal.notFound }
         return (proposal, collection)
     }
 
@@ -229,15 +243,21 @@ public struct ProposalDecisions: Sendable {
         bindings.append(collection.id)
         bindings.append(after)
         bindings.append(Self.chunk)
+        bindings.append(Self.chunkBytes)
+        // The next documents by id, as many as fit in `chunkBytes` (at least one).
         let rows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT d.asset_id, a.storage_key, b.content
-                    FROM collection_documents d
-                    JOIN assets a ON a.id = d.asset_id
-                    LEFT JOIN inline_blobs b ON b.sha256 = a.sha256 AND a.storage_key LIKE 'inline/%'
-                    WHERE d.collection_id = $1 AND d.asset_id > $2 \(filter)
-                    ORDER BY d.asset_id LIMIT $3
+                    SELECT asset_id, storage_key, content FROM (
+                        SELECT d.asset_id, a.storage_key, b.content,
+                               sum(a.size) OVER (ORDER BY d.asset_id) - a.size AS before
+                        FROM collection_documents d
+                        JOIN assets a ON a.id = d.asset_id
+                        LEFT JOIN inline_blobs b ON b.sha256 = a.sha256 AND a.storage_key LIKE 'inline/%'
+                        WHERE d.collection_id = $1 AND d.asset_id > $2 \(filter)
+                        ORDER BY d.asset_id LIMIT $3
+                    ) next WHERE before = 0 OR before < $4
+                    ORDER BY asset_id
                     """, binds: bindings), logger: logger)
         var sources: [SourceDocument] = []
         for try await (id, key, content) in rows.decode((UUID, String, ByteBuffer?).self) {

@@ -19,7 +19,11 @@ extension DDLWriter {
         table: String, column: String, from: ColumnType, to: ColumnType, schema: String = defaultSchema
     ) -> (statement: String, rewritesTable: Bool) {
         let quoted = SQL.quoted(column)
-        let using = to == .jsonb ? "to_jsonb(\(quoted))" : "\(quoted)::\(to.rawValue)"
+        // A double goes to numeric through its text, which is exact (the direct cast keeps 15 digits).
+        let using =
+            to == .jsonb
+            ? "to_jsonb(\(quoted))"
+            : from == .doublePrecision ? "\(quoted)::text::\(to.rawValue)" : "\(quoted)::\(to.rawValue)"
         let statement =
             "ALTER TABLE \(SQL.qualified(schema, table)) ALTER COLUMN \(quoted) TYPE \(to.rawValue) USING \(using)"
         return (statement, from != to)

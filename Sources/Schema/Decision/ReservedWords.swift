@@ -1,6 +1,7 @@
 /// PostgreSQL's reserved key words (the "reserved" and "reserved (can be function or type)"
-/// entries of Appendix C). Identifiers are always quoted, but a column named like one gets a
-/// `_` suffix so SQL users can type every column name unquoted.
+/// entries of Appendix C) and its system columns' names. Identifiers are always quoted, but a
+/// column named like a key word gets a `_` suffix so SQL users can type every column name
+/// unquoted; a system column's name could not be used at all (`xmin` is a common JSON key).
 enum ReservedWords {
     static let postgreSQL: Set<String> = [
         "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary",
@@ -14,5 +15,7 @@ enum ReservedWords {
         "session_user", "similar", "some", "symmetric", "system_user", "table", "tablesample", "then", "to",
         "trailing", "true", "union", "unique", "user", "using", "variadic", "verbose", "when", "where", "window",
         "with",
+        // Every table's system columns: a column of that name cannot be created at all.
+        "tableoid", "xmin", "cmin", "xmax", "cmax", "ctid",
     ]
 }

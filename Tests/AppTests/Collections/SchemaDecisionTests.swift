@@ -128,6 +128,30 @@ import Testing
         }
     }
 
+    /// A column every document had is `NOT NULL`; a later document without it is still kept (the
+    /// constraint goes, as a new schema version). Keys named like system columns still work.
+    @Test func aDocumentWithoutARequiredValueIsKeptAndSystemColumnNamesAreAvoided() async throws {
+        try await TestApp.run(configure: Self.quickReviews) { client, app in
+            let boxes = (0..<50).map { #"{"id":\#($0),"xmin":\#($0).5,"xmax":\#($0 + 1).5,"ctid":"c\#($0)"}"# }
+            try await client.sendDocuments(boxes, collection: "boxes", key: app.adminKey)
+            let proposal = try await client.openProposal(for: "boxes", key: app.adminKey)
+            _ = try await client.decide(proposal, "approve", key: app.adminKey)
+            let detail = try await client.collection("boxes", key: app.adminKey)
+            let columns = detail["columns"] as? [[String: Any]] ?? []
+            #expect(Set(columns.compactMap { $0["name"] as? String }) == ["id", "xmin_", "xmax_", "ctid_"])
+            #expect(columns.first { $0["name"] as? String == "id" }?["not_null"] as? Bool == true)
+
+            try await client.sendDocuments([#"{"xmin":0.5}"#], collection: "boxes", key: app.adminKey)
+            let after = try await client.collection("boxes", key: app.adminKey)
+            #expect(after["documents"] as? Int == 51)
+            let relaxed = after["columns"] as? [[String: Any]] ?? []
+            #expect(relaxed.allSatisfy { $0["not_null"] as? Bool == false })
+            #expect((after["versions"] as? [[String: Any]])?.count == 2)
+            let found = try await client.allRecords("boxes", query: "filter[id]=exists", key: app.adminKey)
+            #expect(found.count == 50)
+        }
+    }
+
     /// A proposal keeps its id while later batches only move its figures, and a change an
     /// admin rejected is not proposed again.
     @Test func aRejectedChangeStaysRejected() async throws {

@@ -123,16 +123,29 @@ struct CollectionsController {
             schema_version: collection.schemaVersion)
     }
 
+    static let maximumPageBytes = 16 << 20
+
     /// Each record is the document exactly as it was sent (its bytes), with its system id.
     @Sendable func records(_ request: Request, context: AppRequestContext) async throws -> Response {
         let collection = try await visibleCollection(request, context: context)
         let query = try RecordQueryParser.parse(request.uri.queryParameters)
-        let page = try await catalog.collectionRecords.page(of: collection, query)
+        let page: [CollectionRecordRow]
+        do { page = try await catalog.collectionRecords.page(of: collection, query) } catch let error
+            as CollectionRecords.Unreadable
+        {
+            throw APIError.badRequest("invalid_query", error.description)
+        }
         var body = ByteBuffer()
         body.writeString(#"{"collection":"#)
         body.writeString(JSONNode.string(collection.name).jsonText)
         body.writeString(#","records":["#)
+        var next = page.count == query.limit ? page.last?.cursor : nil
         for (position, row) in page.enumerated() {
+            // A page stops at about 16 MiB whatever `limit` says: documents may be 8 MiB each.
+            if body.readableBytes > Self.maximumPageBytes {
+                next = page[position - 1].cursor
+                break
+            }
             if position > 0 { body.writeString(",") }
             body.writeString(#"{"system_id":""#)
             body.writeString(row.assetID.uuidString.lowercased())
@@ -146,8 +159,8 @@ struct CollectionsController {
             body.writeString("}")
         }
         body.writeString(#"],"next_cursor":"#)
-        if page.count == query.limit, let last = page.last {
-            body.writeString(JSONNode.string(RecordCursor.encode(last.cursor)).jsonText)
+        if let next {
+            body.writeString(JSONNode.string(RecordCursor.encode(next)).jsonText)
         } else {
             body.writeString("null")
         }
