@@ -66,8 +66,14 @@ public struct ProposalApprovals: Sendable {
 
     public func reject(_ id: UUID, actor: String) async throws -> CollectionRecord {
         try await catalog.proposalDecisions.reject(id, actor: actor) { collection, proposal in
-            // Kept as JSONB: its frequent paths get expression indexes and statistics.
-            let paths = (try? SchemaProposal.decoded(proposal.payload))?.decision.indexedPaths ?? []
+            // Kept as JSONB: its frequent paths get expression indexes and statistics. A proposal
+            // for a typed table names no such paths; its scalar columns are the frequent ones.
+            let payload = try? SchemaProposal.decoded(proposal.payload)
+            var paths = payload?.decision.indexedPaths ?? []
+            if paths.isEmpty, let layout = payload?.layout {
+                paths = layout.columns.filter { !$0.type.rawValue.hasSuffix("[]") && $0.type != .jsonb }
+                    .prefix(StorageDecider.maximumIndexedPaths).map(\.path)
+            }
             return DDLWriter.jsonbIndexes(table: collection.jsonbTable, indexedPaths: paths)
         }
     }

@@ -111,6 +111,13 @@ def group_ticks(pids):
     return snapshot
 
 
+def machine_ticks():
+    """Busy clock ticks of the whole machine (every CPU), from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    return sum(fields) - fields[3] - fields[4]  # minus idle and iowait
+
+
 def cpu_seconds(before, after):
     """CPU seconds per group between two snapshots (a process started in between counts from 0;
     one that ended in between is lost, which the pooled connections of afa make rare)."""
@@ -151,7 +158,7 @@ def send(args):
     pids = dict(p.split("=") for p in args.pids.split(",")) if args.pids else {}
     pids = {k: int(v) for k, v in pids.items()}
     threads = [threading.Thread(target=client) for _ in range(args.clients)]
-    before = group_ticks(pids)
+    before, machine_before = group_ticks(pids), machine_ticks()
     cpu_started, started = time.process_time(), time.perf_counter()
     for t in threads:
         t.start()
@@ -160,6 +167,7 @@ def send(args):
     wall = time.perf_counter() - started
     client_cpu = time.process_time() - cpu_started
     server_cpu = cpu_seconds(before, group_ticks(pids))
+    machine_cpu = (machine_ticks() - machine_before) / TICKS
     latencies.sort()
     figures = {
         "clients": args.clients, "documents": accepted[0], "requests": len(latencies),
@@ -172,6 +180,8 @@ def send(args):
     for name, seconds in server_cpu.items():
         figures[f"{name}_cpu_s"] = round(seconds, 1)
     figures["cores_busy"] = round((client_cpu + sum(server_cpu.values())) / wall, 2)
+    # CPU that anything else on the machine took meanwhile (other processes, the kernel's own threads).
+    figures["other_cpu_s"] = round(max(0.0, machine_cpu - client_cpu - sum(server_cpu.values())), 1)
     print(" ".join(f"{k}={v}" for k, v in figures.items()), flush=True)
     for failure in failures[:5]:
         print(f"  failed: {failure}", file=sys.stderr)

@@ -4,21 +4,24 @@
 #   2. end-to-end ingest into an approved typed table: a seed batch of 1,000 NoBench documents to
 #      `collection=bench`, its proposal approved, then DOCS more documents in requests of 1,000
 #      with 1, 2 and 4 concurrent clients (the median of RUNS runs each; every 202 means the
-#      documents are in the typed table; the count is checked at the end). Target >= 20,000/s;
+#      documents are in the typed table; the count is checked at the end), with the queue's work
+#      (verify, schema review) done meanwhile by one `afa worker` of default settings beside an
+#      API-only `afa serve`; after each run the queue is drained. Target >= 20,000/s;
 #   3. a range query selecting ~0.1% of TOTAL documents (`num` in a window of 1,000,000 out of
 #      0...10^9), through the records API (median of 20 requests) and in SQL (EXPLAIN ANALYZE of
 #      the statement the API runs), on the typed table and on a collection kept as JSONB
 #      (`bench_jsonb`, proposal rejected, same kind of documents). Target < 10 ms;
-#   4. where the time goes during (2): CPU seconds of the client, `afa serve` and PostgreSQL;
+#      The collections are grown to TOTAL / JSONB_TOTAL with the worker stopped (API node alone);
+#   4. where the time goes during (2): CPU seconds of the client, `afa serve`, `afa worker`, PostgreSQL;
 #      a perf profile by thread and symbol; PostgreSQL wait events sampled; rows and WAL written
 #      per document; mean time of the background jobs the documents cause.
 #
-#   bench/json/run.sh [RUNS]          (default 3)
-#   DOCS=100000 TOTAL=1000000 JSONB_TOTAL=1000000 CLIENTS="1 2 4" AFA_BIN=… SCHEMA_BENCH_BIN=… bench/json/run.sh
+#   bench/json/run.sh [RUNS]          (default 3; about 25 minutes on 2 cores)
+#   DOCS=20000 TOTAL=1000000 JSONB_TOTAL=1000000 CLIENTS="1 2 4" AFA_BIN=… SCHEMA_BENCH_BIN=… bench/json/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS="${1:-3}"
-DOCS="${DOCS:-100000}"
+DOCS="${DOCS:-20000}"
 TOTAL="${TOTAL:-1000000}"
 JSONB_TOTAL="${JSONB_TOTAL:-$TOTAL}"
 CLIENTS="${CLIENTS:-1 2 4}"
@@ -36,8 +39,10 @@ WORK="$(mktemp -d /tmp/afa-bench-json-XXXXXX)"
 chmod 755 "$WORK" # so the embedded cluster's account can keep it under $WORK/data/pg
 export AFA_DATA="$WORK/data"
 SERVER=""
+WORKER=""
 PERF=""
 cleanup() {
+    if [[ -n "$WORKER" ]]; then kill "$WORKER" 2>/dev/null || true; wait "$WORKER" 2>/dev/null || true; fi
     [[ -n "$PERF" ]] && { kill -INT "$PERF" 2>/dev/null || true; wait "$PERF" 2>/dev/null || true; }
     if [[ -n "$SERVER" ]]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
     "$AFA_BIN" db stop >/dev/null 2>&1 || true
@@ -70,17 +75,36 @@ echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //
 echo "== 1. schema inference (afa-schema-bench, one core) =="
 "$SCHEMA_BENCH_BIN"
 
-echo "== starting afa serve (release, default WORKER settings, AFA_DATA=$AFA_DATA) =="
-PORT=$PORT LOG_LEVEL=warning "$AFA_BIN" serve >"$WORK/serve.log" 2>&1 &
-SERVER=$!
-wait_for 240 "[[ -f '$AFA_DATA/admin.key' ]] && curl -sf '$URL/readyz' >/dev/null" || { cat "$WORK/serve.log"; exit 1; }
-KEY="$(cat "$AFA_DATA/admin.key")"
-status="$("$AFA_BIN" db status)"
-PGPORT="$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' <<<"$status")"
-POSTMASTER="$(sed -n 's/.*(pid \([0-9]*\)).*/\1/p' <<<"$status")"
-export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/afa?sslmode=disable"
-PIDS="afa=$SERVER,pg=$POSTMASTER"
-echo "afa serve pid $SERVER; $status"
+# The API node (WORKER_THREADS=0) and, beside it, one `afa worker` with the default WORKER
+# settings: the same work the in-process workers of a plain `afa serve` would do, in a process
+# that can be stopped without restarting the server and its embedded PostgreSQL. (Restarting
+# `afa serve` on the same AFA_DATA failed twice in a row here: ConnectionPoolError
+# connectionCreationCircuitBreakerTripped, the embedded PostgreSQL never started again.)
+start_server() {
+    echo "== afa serve (release, WORKER_THREADS=0, AFA_DATA=$AFA_DATA) + afa worker (default WORKER settings) =="
+    WORKER_THREADS=0 PORT=$PORT LOG_LEVEL=warning "$AFA_BIN" serve >>"$WORK/serve.log" 2>&1 &
+    SERVER=$!
+    # Gives up at once if the server exits (its log says why).
+    wait_for 240 "kill -0 $SERVER 2>/dev/null || { cat '$WORK/serve.log'; exit 1; }
+        [[ -f '$AFA_DATA/admin.key' ]] && curl -sf '$URL/readyz' >/dev/null" || { cat "$WORK/serve.log"; exit 1; }
+    KEY="$(cat "$AFA_DATA/admin.key")"
+    local status
+    status="$("$AFA_BIN" db status)"
+    PGPORT="$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' <<<"$status")"
+    POSTMASTER="$(sed -n 's/.*(pid \([0-9]*\)).*/\1/p' <<<"$status")"
+    export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/afa?sslmode=disable"
+    LOG_LEVEL=warning "$AFA_BIN" worker >"$WORK/worker.log" 2>&1 &
+    WORKER=$!
+    PIDS="afa=$SERVER,worker=$WORKER,pg=$POSTMASTER"
+    echo "afa serve pid $SERVER, afa worker pid $WORKER; $status"
+}
+stop_worker() {
+    kill "$WORKER"
+    wait "$WORKER" || true
+    WORKER=""
+    PIDS="afa=$SERVER,pg=$POSTMASTER"
+}
+start_server
 echo "PostgreSQL settings: $(sql "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ' ' ORDER BY name)
     FROM pg_settings WHERE name IN ('shared_buffers', 'synchronous_commit', 'fsync', 'wal_level', 'max_wal_size',
     'work_mem', 'checkpoint_timeout', 'autovacuum', 'jit')")"
@@ -139,8 +163,10 @@ done
 for clients in $CLIENTS; do
     echo "median, $clients client(s): $(field docs_per_second <"$WORK/ingest-$clients" | median) documents/s" \
         "(runs: $(field docs_per_second <"$WORK/ingest-$clients" | xargs | tr ' ' ,));" \
-        "client CPU $(field client_cpu_s <"$WORK/ingest-$clients" | median) s, afa $(field afa_cpu_s <"$WORK/ingest-$clients" | median) s," \
-        "PostgreSQL $(field pg_cpu_s <"$WORK/ingest-$clients" | median) s per $DOCS documents;" \
+        "client CPU $(field client_cpu_s <"$WORK/ingest-$clients" | median) s, afa serve $(field afa_cpu_s <"$WORK/ingest-$clients" | median) s," \
+        "afa worker $(field worker_cpu_s <"$WORK/ingest-$clients" | median) s," \
+        "PostgreSQL $(field pg_cpu_s <"$WORK/ingest-$clients" | median) s per $DOCS documents" \
+        "(other processes on the machine meanwhile: $(field other_cpu_s <"$WORK/ingest-$clients" | median) s);" \
         "then the background jobs $(field drain_s <"$WORK/ingest-$clients" | median) s" | tee -a "$WORK/summary"
 done
 echo "documents sent and accepted: $sent; GET /collections/bench says $(documents bench);" \
@@ -165,9 +191,10 @@ sent=$((sent + DOCS))
 [[ -n "$PERF" ]] && { kill -INT "$PERF"; wait "$PERF" || true; PERF=""; }
 kill "$WATCH"; wait "$WATCH" 2>/dev/null || true
 echo "profiled run: $line"
-echo "CPU seconds per 1,000 documents: client $(calc "1000 * $(field client_cpu_s <<<"$line") / $DOCS")," \
-    "afa $(calc "1000 * $(field afa_cpu_s <<<"$line") / $DOCS"), PostgreSQL $(calc "1000 * $(field pg_cpu_s <<<"$line") / $DOCS")" \
-    "(wall $(calc "1000 * $(field seconds <<<"$line") / $DOCS") s, $(nproc) cores)"
+calc3() { awk "BEGIN { printf \"%.3f\", $* }"; }
+echo "CPU seconds per 1,000 documents: client $(calc3 "1000 * $(field client_cpu_s <<<"$line") / $DOCS")," \
+    "afa serve $(calc3 "1000 * $(field afa_cpu_s <<<"$line") / $DOCS"), afa worker $(calc3 "1000 * $(field worker_cpu_s <<<"$line") / $DOCS"), PostgreSQL $(calc3 "1000 * $(field pg_cpu_s <<<"$line") / $DOCS")" \
+    "(wall $(calc3 "1000 * $(field seconds <<<"$line") / $DOCS") s, $(nproc) cores)"
 echo "WAL written: $(sql "SELECT round(($(sql "SELECT wal_bytes FROM pg_stat_wal") - $wal_before) / $DOCS.0)") bytes per document"
 echo "rows inserted per document, by table:"
 sql "SELECT relname, n_tup_ins FROM pg_stat_all_tables WHERE n_tup_ins > 0" >"$WORK/ins-after"
@@ -188,29 +215,32 @@ perf_top() { # $1: lines, then perf report options
 if [[ -f "$WORK/perf.data" ]]; then
     DEMANGLE=(cat)
     command -v swift >/dev/null && DEMANGLE=(swift demangle --simplified)
-    echo "perf, every CPU while sending (99 Hz), by process and thread name:"
+    echo "perf, every CPU while sending (99 Hz), by process (share of all samples, idle included):"
+    perf report -i "$WORK/perf.data" --stdio --sort pid >"$WORK/by-thread" 2>/dev/null || true
+    awk -v tasks="$(ls "/proc/$SERVER/task" | xargs)" -v wtasks="$(ls "/proc/$WORKER/task" | xargs)" '
+        BEGIN { n = split(tasks, t, " "); for (i = 1; i <= n; i++) afa[t[i]] = 1
+                n = split(wtasks, t, " "); for (i = 1; i <= n; i++) worker[t[i]] = 1 }
+        /^#/ || NF < 2 { next }
+        { share = $1; sub("%", "", share); split($2, p, ":"); tid = p[1]; comm = substr($2, length(tid) + 2)
+          group = (tid in afa) ? "afa serve" : (tid in worker) ? "afa worker" \
+              : comm ~ /^(TP-#|NIO-|oot\.default-qos|afa$)/ ? "afa (a thread gone by now)" \
+              : comm == "postgres" ? "PostgreSQL (every backend and helper)" : comm == "swapper" ? "idle" : "other: " comm
+          sum[group] += share }
+        END { for (g in sum) printf "  %6.1f%%  %s\n", sum[g], g }' "$WORK/by-thread" | sort -rn | awk 'NR <= 8'
+    echo "perf, by thread (top 14):"
     perf_top 14 --sort pid,comm
-    echo "perf, afa serve by library:"
-    perf_top 10 --pid "$SERVER" --sort dso
     echo "perf, afa serve by symbol (top 30):"
     perf_top 30 --pid "$SERVER" --sort dso,sym
+    echo "perf, afa worker by symbol (top 15):"
+    perf_top 15 --pid "$WORKER" --sort dso,sym
     echo "perf, PostgreSQL by symbol (top 20):"
     perf_top 20 --comms postgres --sort dso,sym
 else
     echo "(perf is not installed: no profile)"
 fi
-echo "the run's background jobs drained in $(drain_queue) s; mean time per job kind so far:"
-curl -sf "$URL/metrics" | python3 -c '
-import re, sys
-sums, counts = {}, {}
-for line in sys.stdin:
-    m = re.match(r"afa_job_duration_seconds_(sum|count)\{(.*)\} ([0-9.e+-]+)", line)
-    if not m: continue
-    labels = dict(re.findall(r"(\w+)=\"([^\"]*)\"", m.group(2)))
-    key = labels.get("stage", "?") + " " + labels.get("outcome", "")
-    (sums if m.group(1) == "sum" else counts)[key] = sums.get(key, 0) + float(m.group(3)) if m.group(1) == "sum" else float(m.group(3))
-for key in sorted(sums):
-    if counts.get(key): print(f"  {key}: {counts[key]:.0f} jobs, mean {1000 * sums[key] / counts[key]:.2f} ms, total {sums[key]:.1f} s")'
+echo "the run's background jobs drained in $(drain_queue) s; jobs so far (queued to last update):"
+sql "SELECT stage || ' ' || state || ': ' || count(*) || ' jobs, mean ' || round(extract(epoch FROM avg(updated_at - created_at))::numeric, 2)
+    || ' s from queued to done' FROM jobs GROUP BY stage, state ORDER BY count(*) DESC" | sed 's/^/  /'
 echo "largest relations (bytes per document in docs.bench: $(sql "SELECT pg_total_relation_size('docs.bench') / count(*) FROM docs.bench")):"
 sql "SELECT c.relname || ' ' || pg_size_pretty(pg_total_relation_size(c.oid)) FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
@@ -234,14 +264,24 @@ grow() {
 }
 
 echo "== 3. range query over $TOTAL documents: num in a window of 1,000,000 (~0.1%) =="
-before="$(documents bench)"
+# The JSONB twin first, while the workers run (its proposal comes from the review task).
 started=$(now)
-grow bench "$TOTAL" 50000
+proposal="$(seed_and_propose bench_jsonb 2)"
+api -X POST "$URL/api/v1/proposals/$proposal/reject" | json '"bench_jsonb: rejected, state " + d["state"] + ", result " + json.dumps(d["result"])'
+echo "bench_jsonb storage is now $(storage bench_jsonb) ($(calc "$(now) - $started") s from its seed); its indexes:" \
+    "$(sql "SELECT string_agg(indexdef, '; ') FROM pg_indexes WHERE schemaname = 'docs' AND tablename = 'bench_jsonb__jsonb'")"
 echo "(background jobs: $(drain_queue) s)"
-echo "documents: API $(documents bench), docs.bench $(sql 'SELECT count(*) FROM docs.bench');" \
-    "$((TOTAL - before)) sent in $(calc "$(now) - $started") s with the drain"
-echo "statistics: $(sql "SELECT 'last autoanalyze ' || coalesce(last_autoanalyze::text, 'never') || ', last analyze ' ||
-    coalesce(last_analyze::text, 'never') FROM pg_stat_user_tables WHERE schemaname = 'docs' AND relname = 'bench'")"
+# Growing to a million with the worker on would leave a verify backlog of many minutes to wait
+# for (see the drain times above): the worker is stopped, the collections are grown through the
+# API node alone, and the queries below run on a quiet server. The jobs stay queued.
+stop_worker
+grow bench "$TOTAL" 50000 | tee -a "$WORK/summary"
+grow bench_jsonb "$JSONB_TOTAL" 70000 | tee -a "$WORK/summary"
+echo "documents: bench: API $(documents bench), docs.bench $(sql 'SELECT count(*) FROM docs.bench');" \
+    "bench_jsonb: API $(documents bench_jsonb), docs.bench_jsonb__jsonb $(sql 'SELECT count(*) FROM docs.bench_jsonb__jsonb');" \
+    "jobs left queued: $(queue_busy)"
+echo "statistics: $(sql "SELECT string_agg(relname || ' last autoanalyze ' || coalesce(last_autoanalyze::text, 'never'), '; ')
+    FROM pg_stat_user_tables WHERE schemaname = 'docs'")"
 
 # The statement the records API runs for filter[num]=gt:LO&filter[num]=lt:HI&limit=50
 # (CollectionRecords/RecordSQL), prepared with the same parameter types.
@@ -277,13 +317,6 @@ explain "$typed_sql" "text, text, bigint" "$(typed_args 500000000)"
 echo "typed, SQL execution time, median of 20 windows: $(sql_times "$typed_sql" "text, text, bigint" typed_args) ms" | tee -a "$WORK/summary"
 
 echo "-- JSONB form: collection bench_jsonb (its proposal rejected) --"
-started=$(now)
-proposal="$(seed_and_propose bench_jsonb 2)"
-api -X POST "$URL/api/v1/proposals/$proposal/reject" | json '"rejected: state " + d["state"] + ", result " + json.dumps(d["result"])'
-echo "storage is now $(storage bench_jsonb) ($(calc "$(now) - $started") s); indexes:" \
-    "$(sql "SELECT string_agg(indexdef, '; ') FROM pg_indexes WHERE schemaname = 'docs' AND tablename = 'bench_jsonb__jsonb'")"
-grow bench_jsonb "$JSONB_TOTAL" 70000
-echo "(background jobs: $(drain_queue) s)"
 echo "JSONB, records API: $("${CLIENT[@]}" query "$URL" "$KEY" bench_jsonb --width 1000000 --requests 20 --limit 50)" | tee -a "$WORK/summary"
 echo "EXPLAIN (ANALYZE, BUFFERS) of the API's statement:"
 explain "$jsonb_sql" "text, text, text, text, bigint" "$(jsonb_args 500000000)"
@@ -297,10 +330,10 @@ if [[ -z "$(sql "SELECT 1 FROM pg_indexes WHERE schemaname = 'docs' AND tablenam
     started=$(now)
     sql "CREATE INDEX bench_jsonb_num_by_hand ON docs.bench_jsonb__jsonb ((doc #> '{num}')); ANALYZE docs.bench_jsonb__jsonb"
     echo "CREATE INDEX + ANALYZE: $(calc "$(now) - $started") s"
-    echo "records API, indexed by hand: $("${CLIENT[@]}" query "$URL" "$KEY" bench_jsonb --width 1000000 --requests 20 --limit 50)" | tee -a "$WORK/summary"
+    echo "JSONB + hand-made index, records API: $("${CLIENT[@]}" query "$URL" "$KEY" bench_jsonb --width 1000000 --requests 20 --limit 50)" | tee -a "$WORK/summary"
     echo "EXPLAIN (ANALYZE, BUFFERS) of the API's statement:"
     explain "$jsonb_sql" "text, text, text, text, bigint" "$(jsonb_args 500000000)"
-    echo "SQL execution time, indexed by hand, median of 20 windows: $(sql_times "$jsonb_sql" "text, text, text, text, bigint" jsonb_args) ms" | tee -a "$WORK/summary"
+    echo "JSONB + hand-made index, SQL execution time, median of 20 windows: $(sql_times "$jsonb_sql" "text, text, text, text, bigint" jsonb_args) ms" | tee -a "$WORK/summary"
 fi
 
 echo "== summary ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')) =="

@@ -84,14 +84,21 @@ struct RecordSQL {
         }
         let order =
             sort.map { "\($0.expression) \(direction) NULLS LAST, \(id) \(direction)" } ?? "\(id) \(direction)"
+        // The page is chosen on the collection's table alone (its indexes serve the filters and
+        // the order); only the page's rows are then joined to their documents' bytes.
         return """
-            SELECT \(id), a.storage_key, b.content, \(sort.map { "(\($0.expression))::text" } ?? "NULL::text")
-            FROM docs.\(SQL.quoted(table)) t
-            JOIN assets a ON a.id = \(id)
+            SELECT page."asset id", a.storage_key, b.content, page.sort_value
+            FROM (
+                SELECT \(id) AS "asset id", \(sort.map { "(\($0.expression))::text" } ?? "NULL::text") AS sort_value,
+                       row_number() OVER (ORDER BY \(order)) AS position
+                FROM docs.\(SQL.quoted(table)) t
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                ORDER BY \(order)
+                LIMIT \(bind(query.limit))
+            ) page
+            JOIN assets a ON a.id = page."asset id"
             LEFT JOIN inline_blobs b ON b.sha256 = a.sha256 AND a.storage_key LIKE 'inline/%'
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY \(order)
-            LIMIT \(bind(query.limit))
+            ORDER BY page.position
             """
     }
 
