@@ -61,7 +61,7 @@ public enum Doctor {
 
     private static func toolFinding(_ tool: String) async -> Finding {
         do {
-            let output = try await SubprocessRunner(timeout: .seconds(10)).check([tool, "-hide_banner", "-version"])
+            let output = try await SubprocessRunner(timeout: .seconds(30)).check([tool, "-hide_banner", "-version"])
             let version = output.split(whereSeparator: \.isNewline).first.map(String.init) ?? tool
             return Finding(area: tool, ok: true, detail: version, required: true)
         } catch {
