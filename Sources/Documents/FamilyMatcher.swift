@@ -6,20 +6,7 @@
 /// (`cover`), so that the keys nearly every document has count and the sparse ones barely do.
 /// NoBench documents (nine keys always present, ten of a thousand sparse ones) score near 1
 /// against their family; a document sharing two of ten keys scores about 0.2.
-public enum FamilyMatcher {
-    public static func score(keys: [String], signature: [String: Double]) -> Double {
-        guard !keys.isEmpty, !signature.isEmpty else { return 0 }
-        var knownCount = 0
-        var covered = 0.0
-        for key in keys {
-            if let share = signature[key] {
-                knownCount += 1
-                covered += share * share
-            }
-        }
-        let total = signature.values.reduce(0) { $0 + $1 * $1 }
-        let known = Double(knownCount) / Double(keys.count)
-        let cover = total > 0 ? covered / total : 0
-        return (known + cover) / 2
-    }
+/// `RunningSignature` computes both parts as a request's documents arrive.
+enum FamilyMatcher {
+    static func combine(known: Double, cover: Double) -> Double { (known + cover) / 2 }
 }
