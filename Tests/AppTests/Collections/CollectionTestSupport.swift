@@ -25,6 +25,16 @@ extension TestClientProtocol {
         return response
     }
 
+    /// Waits until a review has counted `documents` documents in the collection: a proposal read
+    /// before then may stand for the first batches only.
+    func waitForReview(of collection: String, documents: Int, key: String) async throws {
+        try await eventually("the review of \(documents) documents of \(collection)") {
+            let detail = try await self.collection(collection, key: key)
+            let reasons = ((detail["decision"] as? [String: Any])?["reasons"] as? [[String: Any]]) ?? []
+            return reasons.contains { (($0["figures"] as? [String: Any])?["documents"] as? Int) == documents }
+        }
+    }
+
     /// The collection's open proposal once a review has made one (or made a new one, different
     /// from `other`).
     func openProposal(for collection: String, key: String, other: String? = nil) async throws -> [String: Any] {

@@ -29,6 +29,7 @@ import Testing
             #expect(staged["storage"] as? String == "staging")
             #expect(staged["documents"] as? Int == 1_000)
 
+            try await client.waitForReview(of: "nobench", documents: 1_000, key: app.adminKey)
             let proposal = try await client.openProposal(for: "nobench", key: app.adminKey)
             let payload = try #require(proposal["payload"] as? [String: Any])
             let layout = try #require(payload["layout"] as? [String: Any])
@@ -93,6 +94,7 @@ import Testing
             // documents have it; approving it back-fills the column from `extra`.
             let later = (200..<700).map { #"{"sku":"s\#($0)","price":\#($0).5,"count":\#($0),"colour":"red"}"# }
             try await client.sendDocuments(later, collection: "orders", key: app.adminKey)
+            try await client.waitForReview(of: "orders", documents: 700, key: app.adminKey)
             let evolution = try await client.openProposal(for: "orders", key: app.adminKey)
             let payload = try #require(evolution["payload"] as? [String: Any])
             #expect(payload["kind"] as? String == "evolution")
@@ -161,11 +163,7 @@ import Testing
             let proposal = try await client.openProposal(for: "stock", key: app.adminKey)
             try await client.sendDocuments(
                 (100..<150).map { #"{"sku":"s\#($0)","count":\#($0)}"# }, collection: "stock", key: app.adminKey)
-            try await eventually("the second batch to be reviewed") {
-                let detail = try await client.collection("stock", key: app.adminKey)
-                let reasons = ((detail["decision"] as? [String: Any])?["reasons"] as? [[String: Any]]) ?? []
-                return reasons.contains { (($0["figures"] as? [String: Any])?["documents"] as? Int) == 150 }
-            }
+            try await client.waitForReview(of: "stock", documents: 150, key: app.adminKey)
             #expect(
                 try await client.openProposal(for: "stock", key: app.adminKey)["id"] as? String == proposal["id"]
                     as? String)
@@ -173,16 +171,13 @@ import Testing
 
             let later = (150..<400).map { #"{"sku":"s\#($0)","count":\#($0),"bin":"b\#($0 % 7)"}"# }
             try await client.sendDocuments(later, collection: "stock", key: app.adminKey)
+            try await client.waitForReview(of: "stock", documents: 400, key: app.adminKey)
             let evolution = try await client.openProposal(for: "stock", key: app.adminKey)
             _ = try await client.decide(evolution, "reject", key: app.adminKey)
             try await client.sendDocuments(
                 (400..<500).map { #"{"sku":"s\#($0)","count":\#($0),"bin":"b1"}"# }, collection: "stock",
                 key: app.adminKey)
-            try await eventually("the last batch to be reviewed") {
-                let detail = try await client.collection("stock", key: app.adminKey)
-                let reasons = ((detail["decision"] as? [String: Any])?["reasons"] as? [[String: Any]]) ?? []
-                return reasons.contains { (($0["figures"] as? [String: Any])?["documents"] as? Int) == 500 }
-            }
+            try await client.waitForReview(of: "stock", documents: 500, key: app.adminKey)
             let open = try await client.call(.get, "/api/v1/proposals?kind=schema&state=open", key: app.adminKey).json()
             #expect((open["proposals"] as? [[String: Any]])?.isEmpty == true)
             let bins = try await client.allRecords("stock", query: "filter[bin]=eq:b1", key: app.adminKey)
@@ -203,6 +198,7 @@ import Testing
                 try await client.sendDocuments(
                     Array(documents[batch..<batch + 500]), collection: "events", key: app.adminKey)
             }
+            try await client.waitForReview(of: "events", documents: 2_000, key: app.adminKey)
             let proposal = try await client.openProposal(for: "events", key: app.adminKey)
             let payload = try #require(proposal["payload"] as? [String: Any])
             let decision = try #require(payload["decision"] as? [String: Any])
