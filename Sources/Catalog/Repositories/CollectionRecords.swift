@@ -37,16 +37,6 @@ public struct CollectionRecords: Sendable {
             )
         }
     }
-
-    /// The statement of a page, for `EXPLAIN` in benchmarks and tests.
-    public func explain(_ collection: CollectionRecord, _ query: RecordQuery) async throws -> String {
-        var builder = RecordSQL(collection: collection)
-        let sql = "EXPLAIN (ANALYZE, FORMAT TEXT) " + builder.select(query)
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: builder.bindings), logger: logger)
-        var lines: [String] = []
-        for try await line in rows.decode(String.self) { lines.append(line) }
-        return lines.joined(separator: "\n")
-    }
 }
 
 /// Builds one page's statement. Paths are SQL text-array literals (so an expression index on
