@@ -55,7 +55,7 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
             firstStage: dependencies.pipeline.root.reference,
             maxAttempts: configuration.workers.retry.maxAttempts,
             inlineDocumentBytes: configuration.inlineDocumentBytes, documents: dependencies.documents?.ingest,
-            logger: logger),
+            settledDocumentStages: dependencies.pipeline.stagesSettledAtIngest, logger: logger),
         catalog: dependencies.catalog, store: dependencies.store,
         limits: .init(
             maximumBodyBytes: configuration.maximumUploadBytes, maximumJSONBytes: configuration.maximumJSONBytes,

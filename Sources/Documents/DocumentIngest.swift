@@ -54,6 +54,10 @@ public struct DocumentIngest: Sendable {
             guard case .object(let members) = node else { return [] }
             return members.map(\.key)
         }
+        var memberCount: Int {
+            guard case .object(let members) = node else { return 0 }
+            return members.count
+        }
     }
 
     public func placement(for request: Request) async throws -> DocumentPlacement {
@@ -92,7 +96,9 @@ public struct DocumentIngest: Sendable {
         let documentsByGroup = groups.map(\.1)
         let precomputed = encoded.map(\.1)
         let compute = compute
-        return DocumentPlacement(groups: placement, reviewDelay: settings.reviewDelay) { index, placed in
+        let memberCounts = Dictionary(parsed.map { ($0.sha256, $0.memberCount) }) { first, _ in first }
+        return DocumentPlacement(groups: placement, reviewDelay: settings.reviewDelay, memberCounts: memberCounts) {
+            index, placed in
             let documents = documentsByGroup[index]
             if placed.count == documents.count { return precomputed[index] }
             return try await compute.run {

@@ -23,11 +23,15 @@ public struct IngestService: Sendable {
     /// Places JSON documents in their collections in the ingest's own transaction; nil leaves
     /// documents unplaced (test pipelines that are about the queue alone).
     let documents: DocumentIngest?
+    /// The stage rows a small document placed at ingest is recorded with
+    /// (`Pipeline.stagesSettledAtIngest`); nil queues its first stage like any asset's.
+    let settledDocumentStages: [InitialStage]?
     let logger: Logger
 
     public init(
         catalog: CatalogDatabase, store: any BlobStore, firstStage: StageReference, maxAttempts: Int,
-        inlineDocumentBytes: Int, documents: DocumentIngest? = nil, logger: Logger
+        inlineDocumentBytes: Int, documents: DocumentIngest? = nil, settledDocumentStages: [InitialStage]? = nil,
+        logger: Logger
     ) {
         self.catalog = catalog
         self.store = store
@@ -35,6 +39,7 @@ public struct IngestService: Sendable {
         self.maxAttempts = maxAttempts
         self.inlineDocumentBytes = inlineDocumentBytes
         self.documents = documents
+        self.settledDocumentStages = settledDocumentStages
         self.logger = logger
     }
 
@@ -113,6 +118,7 @@ public struct IngestService: Sendable {
             owner: batch.owner, collection: batch.collection, filename: batch.documentSource, documents: documents,
             actor: actor)
         var placement = try await plan(request, with: placer)
+        let assets = settled(assets, placedBy: placement)
         try await store.commitContent(staged)
         var attempts = 0
         while true {
@@ -124,6 +130,24 @@ public struct IngestService: Sendable {
                 attempts += 1
                 placement = try await plan(request, with: placer)
             }
+        }
+    }
+
+    /// A small document in the catalog and in its collection is verified already: its SHA-256 is
+    /// of the bytes the ingest's own statement stores, and it was parsed whole. It is recorded
+    /// with its stages settled, as the `verify` stage would have left them, and is ready at
+    /// once. Documents in the blob store keep their `verify` job: it reads the file back.
+    private func settled(_ assets: [NewAsset], placedBy placement: DocumentPlacement) -> [NewAsset] {
+        guard let stages = settledDocumentStages else { return assets }
+        return assets.map { asset in
+            guard asset.kind == .json, asset.inlineContent != nil, let members = placement.memberCounts[asset.sha256]
+            else { return asset }
+            var metadata = VerifiedContent.metadata(detectedKind: asset.kind.rawValue, mediaType: asset.mediaType)
+            metadata["json"] = VerifiedContent.objectShape(members: members, bytes: Int(asset.size))
+            return NewAsset(
+                kind: asset.kind, sha256: asset.sha256, size: asset.size, mediaType: asset.mediaType,
+                originalFilename: asset.originalFilename, storageKey: asset.storageKey, comments: asset.comments,
+                metadata: .object(metadata), inlineContent: asset.inlineContent, initialStages: stages)
         }
     }
 

@@ -86,6 +86,21 @@ public struct Pipeline: Sendable {
         return followUps
     }
 
+    /// The stage rows of a JSON document the ingest placed itself: the root done, then what its
+    /// completion would plan (stages skipped for JSON, or queued). Nil when the root stage's
+    /// work is not one the ingest does (`isDoneByIngestForPlacedDocuments`).
+    public var stagesSettledAtIngest: [InitialStage]? {
+        guard root.isDoneByIngestForPlacedDocuments else { return nil }
+        let followUps = followUps(after: root.name, kind: .json, states: [root.name: .done])
+        return [InitialStage(root.reference, state: .done)]
+            + followUps.map {
+                InitialStage(
+                    StageReference(name: $0.stage, version: $0.version),
+                    state: $0.skipReason == nil ? .queued : .skipped,
+                    skipReason: $0.skipReason)
+            }
+    }
+
     /// Kahn's algorithm, keeping the declared order among stages that are ready together.
     private static func topologicallySorted(_ stages: [any ProcessingStage]) -> [any ProcessingStage] {
         var sorted: [any ProcessingStage] = []

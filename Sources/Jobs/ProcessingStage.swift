@@ -20,6 +20,10 @@ public protocol ProcessingStage: Sendable {
     /// Why the stage does not apply to an asset of `kind` (it is then recorded as skipped with
     /// this reason, and the stages that require it go on), or nil when it applies.
     func skipReason(for kind: AssetKind) -> String?
+    /// True for a root stage whose work the ingest does itself for a small JSON document it
+    /// places in a collection (hashing and parsing it before the commit): such a document is
+    /// recorded with this stage done (`Pipeline.stagesSettledAtIngest`).
+    var isDoneByIngestForPlacedDocuments: Bool { get }
     func process(_ asset: AssetRecord) async throws -> StageOutput
 }
 
@@ -28,6 +32,7 @@ extension ProcessingStage {
     public var requires: [String] { [] }
     public var workClass: WorkClass { .standard }
     public func skipReason(for kind: AssetKind) -> String? { nil }
+    public var isDoneByIngestForPlacedDocuments: Bool { false }
 
     public var reference: StageReference { StageReference(name: name, version: version) }
 }

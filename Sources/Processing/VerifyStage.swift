@@ -12,6 +12,9 @@ import Storage
 /// container format and dimensions for media, the shape of a JSON document.
 public struct VerifyStage: ProcessingStage {
     public let name = "verify"
+    /// A small document placed at ingest was hashed from the bytes the ingest's own statement
+    /// stores, and parsed whole (more than `describeJSON` scans): that is this stage's work.
+    public let isDoneByIngestForPlacedDocuments = true
     let store: any BlobStore
     /// JSON documents above this size are verified by hash but not re-parsed in memory.
     let maximumJSONBytes: Int
@@ -57,10 +60,7 @@ public struct VerifyStage: ProcessingStage {
             throw UnprocessableContent("stored bytes hash to \(digest), expected \(asset.sha256): the blob is corrupt")
         }
         let sniffed = MediaSniffer.sniff(prefix)
-        var metadata: [String: JSONValue] = [
-            "verified_sha256": .bool(true), "detected_kind": .string(sniffed.kind.rawValue),
-            "detected_media_type": .string(sniffed.mediaType),
-        ]
+        var metadata = VerifiedContent.metadata(detectedKind: sniffed.kind.rawValue, mediaType: sniffed.mediaType)
         switch asset.kind {
         case .json:
             if keepWhole {
@@ -95,14 +95,11 @@ public struct VerifyStage: ProcessingStage {
         } catch let error as JSONSyntaxError {
             throw UnprocessableContent("the document is not valid JSON: \(error)")
         }
-        let bytes = JSONValue.number(Double(buffer.readableBytes))
+        let bytes = buffer.readableBytes
         switch shape {
-        case .object(let members):
-            return ["type": "object", "top_level_keys": .number(Double(members)), "bytes": bytes]
-        case .array(let elements, _):
-            return ["type": "array", "elements": .number(Double(elements.count)), "bytes": bytes]
-        case .scalar:
-            return ["type": "scalar", "bytes": bytes]
+        case .object(let members): return VerifiedContent.objectShape(members: members, bytes: bytes)
+        case .array(let elements, _): return VerifiedContent.arrayShape(elements: elements.count, bytes: bytes)
+        case .scalar: return VerifiedContent.scalarShape(bytes: bytes)
         }
     }
 }

@@ -42,6 +42,54 @@ import Testing
         }
     }
 
+    /// A small document is verified by the ingest that places it (hashed from the bytes its own
+    /// statement stores, parsed whole): it is ready when the 202 comes back, every stage settled,
+    /// with no worker running and no job left for one; its lineage says what was settled then.
+    @Test func aSmallDocumentIsReadyWhenAccepted() async throws {
+        try await TestApp.run(workers: 0) { client, app in
+            let accepted = try await client.call(
+                .post, "/api/v1/ingest", key: app.adminKey, contentType: "application/json",
+                body: ByteBuffer(string: "[\(Self.document), {\"sensor\":\"s-2\"}]")
+            ).json()
+            let jobID = try #require(accepted["job_id"] as? String)
+            let status = try await client.call(.get, "/api/v1/ingest/\(jobID)/status", key: app.adminKey).json()
+            #expect(status["status"] as? String == "done")
+            let items = try #require(status["items"] as? [[String: Any]])
+            #expect(items.count == 2)
+            for item in items {
+                let stages = try #require(item["stages"] as? [[String: Any]])
+                let states = Dictionary(uniqueKeysWithValues: stages.map { ($0["stage"] as? String ?? "", $0) })
+                #expect(states["verify"]?["state"] as? String == "done")
+                for stage in ["media", "embed", "tags"] {
+                    #expect(states[stage]?["state"] as? String == "skipped", "\(stage)")
+                    #expect((states[stage]?["reason"] as? String)?.isEmpty == false, "\(stage) says why")
+                }
+            }
+            let open = try await app.catalog.client.query(
+                "SELECT count(*)::int FROM jobs WHERE asset_id IS NOT NULL AND state IN ('queued', 'processing')",
+                logger: TestCluster.logger
+            ).decode(Int.self).first { _ in true }
+            #expect(open == 0)
+
+            let id = try #require((accepted["system_ids"] as? [String])?.first)
+            let object = try await client.call(.get, "/api/v1/objects/\(id)", key: app.adminKey).json()
+            #expect(object["status"] as? String == "ready")
+            let metadata = try #require(object["metadata"] as? [String: Any])
+            #expect(metadata["verified_sha256"] as? Bool == true)
+            #expect(metadata["detected_kind"] as? String == "json")
+            let shape = try #require(metadata["json"] as? [String: Any])
+            #expect(shape["type"] as? String == "object")
+            #expect(shape["top_level_keys"] as? Int == 3)
+            #expect(shape["bytes"] as? Int == Self.document.utf8.count)
+
+            let events = try await app.catalog.lineage.events(for: try #require(UUID(uuidString: id)), limit: 10)
+            #expect(events.map(\.action) == ["ingest.accepted"])
+            let settled = try #require(events.first?.detail["stages_at_ingest"])
+            #expect(settled == ["verify": "done", "media": "skipped", "embed": "skipped", "tags": "skipped"])
+        }
+    }
+
+    /// A document kept in the blob store is read back by its `verify` job, as files are.
     @Test func aDocumentOverTheLimitGoesToTheBlobStore() async throws {
         try await TestApp.run(configure: { $0.inlineDocumentBytes = 16 }) { client, app in
             let accepted = try await client.call(
@@ -49,7 +97,11 @@ import Testing
                 body: ByteBuffer(string: Self.document)
             ).json()
             let id = try #require((accepted["system_ids"] as? [String])?.first)
-            _ = try await client.waitForJob(try #require(accepted["job_id"] as? String), key: app.adminKey)
+            let status = try await client.waitForJob(try #require(accepted["job_id"] as? String), key: app.adminKey)
+            let item = try #require((status["items"] as? [[String: Any]])?.first)
+            let verify = try #require(
+                (item["stages"] as? [[String: Any]])?.first { $0["stage"] as? String == "verify" })
+            #expect(verify["attempts"] as? Int == 1, "verified by a worker")
             let object = try await client.call(.get, "/api/v1/objects/\(id)", key: app.adminKey).json()
             #expect((object["storage_uri"] as? String)?.hasPrefix("raw/") == true)
             #expect(try Self.files(under: app.storageRoot).count == 1)

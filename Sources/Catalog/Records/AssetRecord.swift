@@ -39,10 +39,12 @@ public struct NewAsset: Sendable {
     /// A small document's bytes, stored by the ingest's own statement (`storageKey` is then an
     /// `inline/` key); nil for content already in the blob store.
     public let inlineContent: ByteBuffer?
+    /// The stage rows it is recorded with; nil for the usual start, its first stage queued.
+    public let initialStages: [InitialStage]?
 
     public init(
         kind: AssetKind, sha256: String, size: Int64, mediaType: String, originalFilename: String?, storageKey: String,
-        comments: String?, metadata: JSONValue, inlineContent: ByteBuffer? = nil
+        comments: String?, metadata: JSONValue, inlineContent: ByteBuffer? = nil, initialStages: [InitialStage]? = nil
     ) {
         self.kind = kind
         self.sha256 = sha256
@@ -53,5 +55,6 @@ public struct NewAsset: Sendable {
         self.comments = comments
         self.metadata = metadata
         self.inlineContent = inlineContent
+        self.initialStages = initialStages
     }
 }

@@ -19,14 +19,39 @@ struct DistinctAssets {
                 "sha256": .string(asset.sha256), "size": .number(Double(asset.size)),
             ]
             if copies > 1 { detail["copies"] = .number(Double(copies)) }
+            // A document settled by the ingest: its chain says which stages were done or
+            // skipped then, since no `stage.*` event will.
+            if let stages = asset.initialStages {
+                detail["stages_at_ingest"] = .object(
+                    Dictionary(stages.map { ($0.stage.name, JSONValue.string($0.state.rawValue)) }) { first, _ in first
+                    })
+            }
             return .object(detail)
+        }
+
+        /// The stage rows recorded with the asset: its own, or the first stage queued.
+        func stages(_ request: IngestRepository.RequestContext) -> [InitialStage] {
+            asset.initialStages ?? [InitialStage(request.firstStage, state: .queued)]
+        }
+
+        /// Whether recording it queues a job, which the workers are woken for.
+        func queuesWork(_ request: IngestRepository.RequestContext) -> Bool {
+            stages(request).contains { $0.state == .queued }
         }
 
         func newAssetRecord(_ request: IngestRepository.RequestContext) -> JSONValue {
             [
                 "request_id": .string(request.id.uuidString), "owner": .string(request.owner),
-                "actor": .string(request.actor), "stage": .string(request.firstStage.name),
-                "version": .string(request.firstStage.version), "max_attempts": .number(Double(request.maxAttempts)),
+                "actor": .string(request.actor), "max_attempts": .number(Double(request.maxAttempts)),
+                "stages": .array(
+                    stages(request).map {
+                        [
+                            "stage": .string($0.stage.name), "version": .string($0.stage.version),
+                            "state": .string($0.state.rawValue),
+                            "skip_reason": $0.skipReason.map(JSONValue.string) ?? .null,
+                        ]
+                    }),
+                "status": .string(InitialStage.status(of: stages(request)).rawValue),
                 "ord": .number(Double(position)), "id": .string(newID.uuidString.lowercased()),
                 "kind": .string(asset.kind.rawValue), "sha256": .string(asset.sha256),
                 "size": .number(Double(asset.size)), "media_type": .string(asset.mediaType),

@@ -41,13 +41,17 @@ public struct DocumentPlacement: Sendable {
     /// How long after a batch its collection's review (statistics, proposals) runs: a burst of
     /// batches is reviewed together.
     public let reviewDelay: Duration
+    /// Each placed document's number of top-level keys, by SHA-256: what its verification
+    /// records when the ingest settles it (`InitialStage`).
+    public let memberCounts: [String: Int]
 
     public init(
-        groups: [Group], reviewDelay: Duration,
+        groups: [Group], reviewDelay: Duration, memberCounts: [String: Int],
         statistics: @escaping @Sendable (_ index: Int, _ placed: Set<String>) async throws -> String
     ) {
         self.groups = groups
         self.reviewDelay = reviewDelay
+        self.memberCounts = memberCounts
         self.statistics = statistics
     }
 

@@ -39,7 +39,7 @@ public struct IngestRepository: Sendable {
         return Receipt(requestID: request.id, assetIDs: batch.positions.map { ids[$0]! })
     }
 
-    /// Asset ids by SHA-256, and whether a new asset (and so a job) was recorded.
+    /// Asset ids by SHA-256, and whether a job was queued (a new asset not settled at ingest).
     private func record(
         _ batch: DistinctAssets, _ request: RequestContext, placement: DocumentPlacement?
     ) async throws -> ([String: UUID], Bool) {
@@ -47,13 +47,13 @@ public struct IngestRepository: Sendable {
         // the requests arriving at the same moment.
         if batch.items.count == 1, placement == nil {
             let inserted = try await grouped.insert(batch.items[0].newAssetRecord(request), of: request.id)
-            if !inserted.isEmpty { return (inserted, true) }
+            if !inserted.isEmpty { return (inserted, batch.items[0].queuesWork(request)) }
         }
         // Only a repeat makes the single-item statement write nothing: no need to try it again.
         let knownRepeat = batch.items.count == 1 && placement == nil
         return try await client.transaction(logger: logger) { connection in
             var ids = knownRepeat ? [:] : try await insertNew(batch, request, on: connection)
-            let queued = !ids.isEmpty
+            let queued = batch.items.contains { ids[$0.asset.sha256] != nil && $0.queuesWork(request) }
             let repeats = batch.items.filter { ids[$0.asset.sha256] == nil }
             if !repeats.isEmpty {
                 try await connection.query(
@@ -194,14 +194,14 @@ struct InsertNewAssets: HotStatement {
     static let sql = """
         WITH input AS (
             SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-                request_id uuid, owner text, actor text, stage text, version text, max_attempts int,
+                request_id uuid, owner text, actor text, stages jsonb, status text, max_attempts int,
                 ord int, id uuid, kind text, sha256 text, size bigint, media_type text, original_filename text,
                 storage_key text, metadata jsonb, comments text, copies int, detail jsonb, content text)
         ), inserted AS (
             INSERT INTO assets (id, kind, owner, sha256, size, media_type, original_filename, storage_key,
                                 status, metadata, comments)
             SELECT id, kind, owner, decode(sha256, 'hex'), size, media_type, original_filename,
-                   storage_key, 'stored', metadata, comments
+                   storage_key, status, metadata, comments
             FROM input ORDER BY sha256, owner
             ON CONFLICT (owner, sha256) DO NOTHING
             RETURNING id
@@ -216,8 +216,9 @@ struct InsertNewAssets: HotStatement {
             SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(LineageHash.sqlExpression)
             FROM event
         ), job AS (
-            INSERT INTO jobs (asset_id, stage, version, state, max_attempts)
-            SELECT id, stage, version, 'queued', max_attempts FROM new
+            INSERT INTO jobs (asset_id, stage, version, state, skip_reason, max_attempts)
+            SELECT new.id, s.stage, s.version, s.state, s.skip_reason, new.max_attempts
+            FROM new, jsonb_to_recordset(new.stages) AS s(stage text, version text, state text, skip_reason text)
         ), request AS (
             INSERT INTO ingest_requests (id, owner)
             SELECT DISTINCT request_id, owner FROM new
