@@ -7,7 +7,7 @@ public struct ProposalEdits: Sendable, Codable, Equatable {
     public var rename: [String: String]
     /// Column name → type.
     public var types: [String: ColumnType]
-    /// Columns to leave out: their paths stay JSON, in `extra`.
+    /// Columns to leave out: their paths stay JSON, in `extra`, and are not proposed again.
     public var keepInJSONB: [String]
 
     public init(rename: [String: String] = [:], types: [String: ColumnType] = [:], keepInJSONB: [String] = []) {
@@ -71,7 +71,9 @@ public struct ProposalEdits: Sendable, Codable, Equatable {
                 columns[index].name = newName
             }
         }
-        return TableLayout(table: layout.table, columns: columns)
+        // Remembered with the layout, so that later reviews leave these paths in `extra`.
+        let kept = layout.columns.filter { keepInJSONB.contains($0.name) }.map(\.path)
+        return TableLayout(table: layout.table, columns: columns, keptInJSONB: layout.keptInJSONB + kept)
     }
 
     /// An approved layout with a review's changes made: new columns appended, widened types.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Schema
@@ -64,6 +65,26 @@ import Testing
         // One reason per considered path (9 columns, dyn2, nested_obj), one summary, one overall.
         #expect(decision.reasons.count == 13)
         #expect(decision.indexedPaths.isEmpty)
+    }
+
+    /// A path an admin kept as JSON at approval stays in `extra` at every later decision, with
+    /// the reason; a layout stored before paths could be kept reads as keeping none.
+    @Test func aPathKeptAsJSONIsNeverProposedAgain() throws {
+        let statistics = noBench()
+        let first = StorageDecider.decide(statistics, table: "nobench", current: nil, thresholds: thresholds)
+        let approved = TableLayout(
+            table: "nobench", columns: first.columns.filter { $0.name != "str2" && $0.name != "nested_obj__str" },
+            keptInJSONB: [["str2"], ["nested_obj", "str"]])
+        let again = StorageDecider.decide(statistics, table: "nobench", current: approved, thresholds: thresholds)
+        #expect(again.columns == approved.columns)
+        #expect(DDLWriter.proposedChanges(current: approved, decision: again).isEmpty)
+        #expect(again.reason(["str2"])?.text == "`str2`: present in 100%, kept as JSON by an admin → kept in extra")
+        #expect(again.reason(["nested_obj", "str"])?.outcome == .extra)
+
+        let stored = try JSONEncoder().encode(approved)
+        #expect(try JSONDecoder().decode(TableLayout.self, from: stored) == approved)
+        let older = Data(#"{"table":"nobench","columns":[]}"#.utf8)
+        #expect(try JSONDecoder().decode(TableLayout.self, from: older).keptInJSONB.isEmpty)
     }
 
     @Test func theDecisionIsDeterministic() {

@@ -6,6 +6,10 @@ extension DecisionWalk {
             return
         }
         let presence = presence(path)
+        if kept.contains(path) {
+            addExtraReason(path, "present in \(ReasonFormatting.percent(presence)), kept as JSON by an admin", presence)
+            return
+        }
         let approvedBelow = approvedOrder.contains { $0.path.count > path.count && $0.path.starts(with: path) }
         if approvedBelow {
             flatten(path, depth: depth, because: "approved columns below it")

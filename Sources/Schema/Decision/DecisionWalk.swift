@@ -9,6 +9,8 @@ struct DecisionWalk {
     /// Approved columns by path.
     let approved: [[String]: TableLayout.Column]
     let approvedOrder: [TableLayout.Column]
+    /// Paths an admin kept in `extra` (`TableLayout.keptInJSONB`): never proposed again.
+    let kept: Set<[String]>
     /// Member keys below each object path (element `[]` and map `*` paths excluded).
     let children: [[String]: [String]]
 
@@ -25,6 +27,7 @@ struct DecisionWalk {
         documents = statistics.documentCount
         approvedOrder = current?.columns ?? []
         approved = Dictionary(approvedOrder.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        kept = Set(current?.keptInJSONB ?? [])
         var children: [[String]: [String]] = [:]
         for path in paths.keys where !path.isEmpty {
             guard !path.contains("[]") && !path.contains("*") else { continue }

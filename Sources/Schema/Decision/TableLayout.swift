@@ -4,10 +4,33 @@ public struct TableLayout: Sendable, Equatable, Codable {
     /// Quoted everywhere it is used; produced by `IdentifierSanitiser`.
     public var table: String
     public var columns: [Column]
+    /// Paths an admin chose to keep in `extra` when approving (`keep_in_jsonb`): later reviews
+    /// leave them there instead of proposing their columns again.
+    public var keptInJSONB: [[String]]
 
-    public init(table: String, columns: [Column]) {
+    public init(table: String, columns: [Column], keptInJSONB: [[String]] = []) {
         self.table = table
         self.columns = columns
+        self.keptInJSONB = keptInJSONB
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case table, columns, keptInJSONB
+    }
+
+    /// Layouts stored before `keptInJSONB` existed read as keeping nothing.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        table = try container.decode(String.self, forKey: .table)
+        columns = try container.decode([Column].self, forKey: .columns)
+        keptInJSONB = try container.decodeIfPresent([[String]].self, forKey: .keptInJSONB) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(table, forKey: .table)
+        try container.encode(columns, forKey: .columns)
+        if !keptInJSONB.isEmpty { try container.encode(keptInJSONB, forKey: .keptInJSONB) }
     }
 
     public struct Column: Sendable, Equatable, Codable {

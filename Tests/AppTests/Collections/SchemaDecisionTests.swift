@@ -130,6 +130,51 @@ import Testing
         }
     }
 
+    /// An admin's edits at approval are applied, and stick: a path kept as JSON is not proposed
+    /// again by later reviews, not even under `evolve` (which applies what a review proposes),
+    /// and the decision says why it stays in `extra`.
+    @Test func anAdminsEditsApplyAndAPathKeptAsJSONIsNotProposedAgain() async throws {
+        try await TestApp.run(configure: Self.quickReviews) { client, app in
+            let first = (0..<100).map { #"{"sku":"s\#($0)","count":\#($0),"note":"n\#($0)"}"# }
+            try await client.sendDocuments(first, collection: "shelf", key: app.adminKey)
+            let proposal = try await client.openProposal(for: "shelf", key: app.adminKey)
+            _ = try await client.decide(
+                proposal, "approve",
+                edits: #"{"rename":{"count":"quantity"},"types":{"count":"numeric"},"keep_in_jsonb":["note"]}"#,
+                key: app.adminKey)
+            func columns() async throws -> [String: String] {
+                let detail = try await client.collection("shelf", key: app.adminKey)
+                return Dictionary(
+                    uniqueKeysWithValues: (detail["columns"] as? [[String: Any]] ?? []).map {
+                        ($0["name"] as? String ?? "", $0["type"] as? String ?? "")
+                    })
+            }
+            #expect(try await columns() == ["sku": "text", "quantity": "numeric"])
+
+            let evolve = try await client.call(
+                .put, "/api/v1/collections/shelf/contract", key: app.adminKey, contentType: "application/json",
+                body: ByteBuffer(string: #"{"contract":"evolve"}"#))
+            #expect(evolve.status == .ok)
+            let later = (100..<400).map { #"{"sku":"s\#($0)","count":\#($0),"note":"n\#($0)","bin":"b\#($0 % 7)"}"# }
+            try await client.sendDocuments(later, collection: "shelf", key: app.adminKey)
+            try await client.waitForReview(of: "shelf", documents: 400, key: app.adminKey)
+            // The review proposed `bin`, which `evolve` applied; `note` stayed where the admin put it.
+            try await eventually("the new key to become a column") { try await columns()["bin"] == "text" }
+            #expect(try await columns() == ["sku": "text", "quantity": "numeric", "bin": "text"])
+            let detail = try await client.collection("shelf", key: app.adminKey)
+            let reasons = ((detail["decision"] as? [String: Any])?["reasons"] as? [[String: Any]] ?? []).compactMap {
+                $0["text"] as? String
+            }
+            #expect(reasons.contains { $0.contains("note") && $0.contains("kept as JSON by an admin") }, "\(reasons)")
+
+            let notes = try await client.allRecords("shelf", query: "filter[note]=eq:n5", key: app.adminKey)
+            #expect(notes.count == 1)
+            // Filters name the document's paths, whatever the column is called.
+            let few = try await client.allRecords("shelf", query: "filter[count]=lt:10", key: app.adminKey)
+            #expect(few.count == 10)
+        }
+    }
+
     /// A column every document had is `NOT NULL`; a later document without it is still kept (the
     /// constraint goes, as a new schema version). Keys named like system columns still work.
     @Test func aDocumentWithoutARequiredValueIsKeptAndSystemColumnNamesAreAvoided() async throws {
