@@ -63,25 +63,17 @@ public struct DocumentIngest: Sendable {
     public func placement(for request: Request) async throws -> DocumentPlacement {
         let parsed = try await parse(request.documents)
         var collections = try await catalog.collections.collections(of: request.owner)
-        let assignment = try await assign(parsed, request: request, collections: &collections)
+        var assignment = try await assign(parsed, request: request, collections: &collections)
+        // Everything that can refuse the request is checked before a new collection is made, so
+        // a refused request leaves no empty collection behind.
+        try await checkFrozenContracts(Self.groups(assignment.documents, collections))
+        try await create(assignment.newCollections, for: request, in: &collections, renaming: &assignment.documents)
         let thresholds = settings.thresholds
-        var planned = Self.groups(assignment, collections)
+        var planned = Self.groups(assignment.documents, collections)
         if try await relaxConstraints(planned, actor: request.actor) {
-            planned = Self.groups(assignment, try await catalog.collections.collections(of: request.owner))
+            planned = Self.groups(assignment.documents, try await catalog.collections.collections(of: request.owner))
         }
         let groups = planned
-        for (collection, documents) in groups where collection.contract == .freeze {
-            guard collection.storage == .typed, let layout = collection.layout else { continue }
-            let violations = try await compute.run {
-                documents.compactMap { document -> (Int, [ContractViolation])? in
-                    let found = RowEncoder.violations(of: document.node, against: layout)
-                    return found.isEmpty ? nil : (document.index, found)
-                }
-            }
-            if !violations.isEmpty {
-                throw DocumentRejection.contract(collection: collection.name, violations: violations)
-            }
-        }
         let encoded = try await compute.run {
             groups.map { collection, documents in
                 (Self.rows(documents, for: collection), Self.statistics(documents, thresholds: thresholds))
@@ -103,6 +95,23 @@ public struct DocumentIngest: Sendable {
             if placed.count == documents.count { return precomputed[index] }
             return try await compute.run {
                 Self.statistics(documents.filter { placed.contains($0.sha256) }, thresholds: thresholds)
+            }
+        }
+    }
+
+    /// A `freeze` contract refuses the request if any of its documents does not conform, with
+    /// every violation listed.
+    private func checkFrozenContracts(_ groups: [(CollectionRecord, [Parsed])]) async throws {
+        for (collection, documents) in groups where collection.contract == .freeze {
+            guard collection.storage == .typed, let layout = collection.layout else { continue }
+            let violations = try await compute.run {
+                documents.compactMap { document -> (Int, [ContractViolation])? in
+                    let found = RowEncoder.violations(of: document.node, against: layout)
+                    return found.isEmpty ? nil : (document.index, found)
+                }
+            }
+            if !violations.isEmpty {
+                throw DocumentRejection.contract(collection: collection.name, violations: violations)
             }
         }
     }
@@ -167,41 +176,62 @@ public struct DocumentIngest: Sendable {
         }
     }
 
+    /// Where a request's documents go: by collection id, where the id of a collection still to be
+    /// made is a placeholder (`newCollections`) until `create` makes it.
+    struct Assignment {
+        var documents: [UUID: [Parsed]]
+        /// In the order they are first needed, each with the keys of its first document.
+        var newCollections: [(placeholder: UUID, keys: [String])]
+    }
+
     /// Each document's collection: the one named, else the best match above the threshold, else
-    /// a new provisional one (which the request's later documents can then match).
+    /// a new provisional one (which the request's later documents can then match). New ones are
+    /// only planned here.
     private func assign(
         _ documents: [Parsed], request: Request, collections: inout [CollectionRecord]
-    ) async throws -> [UUID: [Parsed]] {
+    ) async throws -> Assignment {
         if let name = request.collection {
             let collection = try await collectionNamed(name, request: request, collections: &collections)
-            return [collection.id: documents]
+            return Assignment(documents: [collection.id: documents], newCollections: [])
         }
         var signatures = Dictionary(uniqueKeysWithValues: collections.map { ($0.id, RunningSignature($0.signature)) })
-        var assignment: [UUID: [Parsed]] = [:]
-        var created = 0
+        var candidates = collections.map(\.id)
+        var assignment = Assignment(documents: [:], newCollections: [])
         for document in documents {
             let keys = document.keys
-            let best = collections.map { ($0, signatures[$0.id]!.score(keys: keys)) }.max { $0.1 < $1.1 }
-            let target: CollectionRecord
-            if let (collection, score) = best, score >= settings.matchThreshold {
-                target = collection
+            let best = candidates.map { ($0, signatures[$0]!.score(keys: keys)) }.max { $0.1 < $1.1 }
+            let target: UUID
+            if let (id, score) = best, score >= settings.matchThreshold {
+                target = id
             } else {
-                created += 1
-                guard created <= Self.maximumNewCollections else {
+                guard assignment.newCollections.count < Self.maximumNewCollections else {
                     throw DocumentRejection.invalid(
                         document: document.index,
                         reason:
                             "the request's documents would start more than \(Self.maximumNewCollections) new collections; name one with `collection`, or send each family on its own"
                     )
                 }
-                target = try await createProvisional(for: keys, request: request, existing: collections)
-                collections.append(target)
-                signatures[target.id] = RunningSignature([:])
+                target = UUID()
+                assignment.newCollections.append((target, keys))
+                candidates.append(target)
+                signatures[target] = RunningSignature([:])
             }
-            signatures[target.id]!.add(keys)
-            assignment[target.id, default: []].append(document)
+            signatures[target]!.add(keys)
+            assignment.documents[target, default: []].append(document)
         }
         return assignment
+    }
+
+    /// Makes the planned provisional collections and files their documents under their ids.
+    private func create(
+        _ planned: [(placeholder: UUID, keys: [String])], for request: Request,
+        in collections: inout [CollectionRecord], renaming documents: inout [UUID: [Parsed]]
+    ) async throws {
+        for (placeholder, keys) in planned {
+            let created = try await createProvisional(for: keys, request: request, existing: collections)
+            collections.append(created)
+            documents[created.id] = documents.removeValue(forKey: placeholder)
+        }
     }
 
     private func collectionNamed(

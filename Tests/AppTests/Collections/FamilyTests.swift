@@ -45,4 +45,21 @@ import Testing
             #expect(try await client.call(.get, "/api/v1/collections/sensors/records", key: other).status == .notFound)
         }
     }
+
+    /// A request whose documents share nothing would start a collection each: past 20 it is
+    /// refused, and none of them is made.
+    @Test func aRequestThatWouldStartTooManyCollectionsStartsNone() async throws {
+        try await TestApp.run(workers: 0) { client, app in
+            let unrelated = (0..<21).map { #"{"a\#($0)":1,"b\#($0)":"x"}"# }
+            let refused = try await client.sendDocuments(
+                unrelated, collection: nil, key: app.adminKey, expect: .badRequest)
+            #expect(refused.errorCode == "invalid_json")
+            let list = try await client.call(.get, "/api/v1/collections", key: app.adminKey).json()
+            #expect((list["collections"] as? [[String: Any]])?.isEmpty == true)
+            // Twenty are fine.
+            try await client.sendDocuments(Array(unrelated.prefix(20)), collection: nil, key: app.adminKey)
+            let after = try await client.call(.get, "/api/v1/collections", key: app.adminKey).json()
+            #expect((after["collections"] as? [[String: Any]])?.count == 20)
+        }
+    }
 }

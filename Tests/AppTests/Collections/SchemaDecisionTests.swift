@@ -127,6 +127,15 @@ import Testing
             #expect(violations.allSatisfy { $0["document"] as? Int == 1 })
             let after = try await client.collection("orders", key: app.adminKey)
             #expect(after["documents"] as? Int == 700)
+
+            // Unnamed, the same document finds `orders` by its keys and is refused there; the
+            // request's other document, which would have started a collection, starts none.
+            let unnamed = try await client.sendDocuments(
+                [#"{"sku":"x3","price":"cheap","count":3,"colour":"blue"}"#, #"{"weather":"rain","mm":4}"#],
+                collection: nil, key: app.adminKey, expect: .unprocessableContent)
+            #expect(unnamed.errorCode == "schema_violation")
+            let list = try await client.call(.get, "/api/v1/collections", key: app.adminKey).json()
+            #expect((list["collections"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["orders"])
         }
     }
 
