@@ -160,8 +160,9 @@ extension ColumnType {
     var isScalar: Bool { !isArray && self != .jsonb }
 
     /// Whether a filter's operand compares as this type (otherwise it can only match values kept
-    /// in `extra`, which did not cast).
+    /// in `extra`, which did not cast: of another type, or too long for a column).
     func accepts(scalar: String, jsonType: String) -> Bool {
+        guard scalar.utf8.count <= TableLayout.maximumIndexedValueBytes else { return false }
         switch self {
         case .boolean: return jsonType == "boolean"
         case .bigint: return jsonType == "number" && Int64(scalar) != nil

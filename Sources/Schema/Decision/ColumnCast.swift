@@ -16,8 +16,12 @@ enum ColumnCast {
             if let bad = elements.first(where: { $0 != .null && !holds($0, element) }) {
                 return .failed("\(describe(value)) is not \(phrase(type)) (element \(describe(bad)))")
             }
+            if let long = elements.lazy.compactMap(Self.tooLongForAnIndex).first {
+                return .failed("an element is \(long)")
+            }
             return .held(value)
         }
+        if let long = tooLongForAnIndex(value) { return .failed(long) }
         if holds(value, type) { return .held(value) }
         if case .number(let number) = value, type == .doublePrecision, number.kind != .hugeNumber,
             number.kind != .bigInteger
@@ -25,6 +29,20 @@ enum ColumnCast {
             return .failed("\(describe(value)) does not fit a double precision exactly")
         }
         return .failed("\(describe(value)) is not \(phrase(type))")
+    }
+
+    /// Why a string or number is too long for a column (`TableLayout.maximumIndexedValueBytes`),
+    /// or nil.
+    static func tooLongForAnIndex(_ value: JSONNode) -> String? {
+        let bytes: Int
+        switch value {
+        case .string(let text): bytes = text.utf8.count
+        case .number(let number): bytes = number.text.utf8.count
+        default: return nil
+        }
+        let limit = TableLayout.maximumIndexedValueBytes
+        guard bytes > limit else { return nil }
+        return "\(describe(value)) of \(bytes) bytes, longer than an indexed column holds (\(limit))"
     }
 
     static func holds(_ value: JSONNode, _ type: ColumnType) -> Bool {

@@ -56,4 +56,8 @@ public struct TableLayout: Sendable, Equatable, Codable {
     /// Why a value is in `extra` rather than its column (it did not cast), by path.
     public static let notesColumn = "cast_notes"
     public static let systemColumns = [assetIDColumn, extraColumn, notesColumn]
+    /// The longest string or number text a column holds. Every text and numeric column is
+    /// indexed (a B-tree, or GIN for arrays), and an index entry holds at most about 2.7 kB: a
+    /// longer value would fail the insert of its whole request, so it stays in `extra`, noted.
+    public static let maximumIndexedValueBytes = 2_000
 }
