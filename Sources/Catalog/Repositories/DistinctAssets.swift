@@ -83,7 +83,7 @@ struct DistinctAssets {
         }
         items = first.sorted { $0.key < $1.key }.map { sha256, seen in
             Item(
-                asset: assets[seen.index], position: seen.index, copies: seen.copies, newID: UUID(),
+                asset: assets[seen.index], position: seen.index, copies: seen.copies, newID: .timeOrdered(),
                 requestID: requestID)
         }
         positions = assets.map(\.sha256)
