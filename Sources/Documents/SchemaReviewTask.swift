@@ -45,7 +45,7 @@ public struct SchemaReviewTask: TaskHandler {
             let current = input.collection.storage == .typed ? input.collection.layout : nil
             let decision = StorageDecider.decide(
                 statistics, table: input.collection.tableName, current: current, thresholds: thresholds)
-            let proposal = try await Self.proposal(for: input, decision: decision)
+            let proposal = Self.proposal(for: input.collection, decision: decision, statistics: statistics)
             let encoded = try await compute.run { String(decoding: statistics.encoded(), as: UTF8.self) }
             return CollectionReviews.Outcome(
                 statistics: encoded, decision: String(decoding: try JSONEncoder.sorted.encode(decision), as: UTF8.self),
@@ -76,9 +76,9 @@ public struct SchemaReviewTask: TaskHandler {
     }
 
     /// What the decision asks of the collection as it is stored, if anything.
-    static func proposal(for input: CollectionReviews.Input, decision: StorageDecision) async throws -> SchemaProposal?
-    {
-        let collection = input.collection
+    static func proposal(
+        for collection: CollectionRecord, decision: StorageDecision, statistics: CollectionStatistics
+    ) -> SchemaProposal? {
         switch collection.storage {
         case .staging:
             let layout =
@@ -94,9 +94,15 @@ public struct SchemaReviewTask: TaskHandler {
             guard !changes.isEmpty else { return nil }
             let target = ProposalEdits.apply(changes, to: current)
             let (statements, rewrites) = DDLWriter.statements(from: current, to: target)
+            // The rows the approval rewrites are those holding a value for a changed column: the
+            // statistics count them (exactly for one change, at most that for several), where a
+            // count over `extra` would scan the table, millions of rows, at every review.
             let changed = Set(changes.map(\.column))
-            let keys = Set(target.columns.filter { changed.contains($0.name) }.compactMap(\.path.first))
-            let touched = try await input.overflowCounts(keys.sorted()).values.reduce(0, +)
+            let paths = statistics.paths
+            let holding = target.columns.filter { changed.contains($0.name) }.reduce(0) {
+                $0 + (paths[$1.path]?.present ?? 0)
+            }
+            let touched = min(holding, statistics.documentCount)
             return SchemaProposal(
                 kind: .evolution, baseVersion: collection.schemaVersion, decision: decision, layout: target,
                 changes: changes, statements: statements, rowsTouched: touched, rewritesTable: rewrites)

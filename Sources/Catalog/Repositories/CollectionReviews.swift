@@ -15,9 +15,6 @@ public struct CollectionReviews: Sendable {
         public let statistics: String?
         /// Each pending batch's statistics (JSON text), oldest first.
         public let pending: [String]
-        /// The collection's typed table rows that hold a value in `extra` at each top-level key,
-        /// for a proposal to say how many rows it touches: asked for by the body when needed.
-        public let overflowCounts: @Sendable ([String]) async throws -> [String: Int]
     }
 
     public struct Outcome: Sendable {
@@ -61,27 +58,8 @@ public struct CollectionReviews: Sendable {
             for try await row in pendingRows.decode((Int, String).self) { pending.append(row) }
             guard !pending.isEmpty else { return (false, nil) }
             pending.sort { $0.0 < $1.0 }
-            let logger = logger
-            let table = collection.tableName
             let outcome = try await body(
-                Input(
-                    collection: collection, statistics: statistics, pending: pending.map(\.1),
-                    overflowCounts: { keys in
-                        guard collection.storage == .typed else { return [:] }
-                        var counts: [String: Int] = [:]
-                        for key in keys {
-                            let rows = try await connection.query(
-                                PostgresQuery(
-                                    unsafeSQL:
-                                        "SELECT count(*) FROM docs.\(SQL.quoted(table)) WHERE \(SQL.quoted(TableLayout.extraColumn)) ? $1",
-                                    binds: {
-                                        var b = PostgresBindings(); b.append(key); return b
-                                    }()),
-                                logger: logger)
-                            for try await count in rows.decode(Int.self) { counts[key] = count }
-                        }
-                        return counts
-                    }))
+                Input(collection: collection, statistics: statistics, pending: pending.map(\.1)))
             try await connection.query(
                 """
                 UPDATE collections SET statistics = \(outcome.statistics)::jsonb, decision = \(outcome.decision)::jsonb,
