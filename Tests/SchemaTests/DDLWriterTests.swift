@@ -21,11 +21,11 @@ import Testing
                 #"CREATE TABLE "docs"."orders" ("asset_id" uuid PRIMARY KEY, "id" bigint NOT NULL, "name" text, "#
                     + #""paid" boolean, "tags" text[], "meta" jsonb, "a""b" double precision, "extra" jsonb, "#
                     + #""cast_notes" jsonb)"#,
-                #"CREATE INDEX "orders__id_idx" ON "docs"."orders" ("id")"#,
-                #"CREATE INDEX "orders__name_idx" ON "docs"."orders" ("name")"#,
+                #"CREATE INDEX "orders__id_idx" ON "docs"."orders" ("id") INCLUDE ("asset_id")"#,
+                #"CREATE INDEX "orders__name_idx" ON "docs"."orders" ("name") INCLUDE ("asset_id")"#,
                 #"CREATE INDEX "orders__tags_idx" ON "docs"."orders" USING gin ("tags")"#,
                 #"CREATE INDEX "orders__meta_idx" ON "docs"."orders" USING gin ("meta" jsonb_path_ops)"#,
-                #"CREATE INDEX "orders__a""b_idx" ON "docs"."orders" ("a""b")"#,
+                #"CREATE INDEX "orders__a""b_idx" ON "docs"."orders" ("a""b") INCLUDE ("asset_id")"#,
                 #"CREATE INDEX "orders__extra_idx" ON "docs"."orders" USING gin ("extra" jsonb_path_ops)"#,
             ])
     }
@@ -37,7 +37,8 @@ import Testing
         let statements = DDLWriter.createTable(layout, schema: "s")
         #expect(
             statements[1]
-                == "CREATE INDEX \"\(String(repeating: "t", count: 54))_68d588ad\" ON \"s\".\"\(table)\" (\"c\")")
+                == "CREATE INDEX \"\(String(repeating: "t", count: 54))_68d588ad\" ON \"s\".\"\(table)\" (\"c\") INCLUDE (\"asset_id\")"
+        )
     }
 
     @Test func createJSONBTableIsExact() {
@@ -61,7 +62,7 @@ import Testing
                 == #"ALTER TABLE "docs"."orders" ADD COLUMN "colour" text"#)
         #expect(
             DDLWriter.indexes(table: "orders", column: column) == [
-                #"CREATE INDEX "orders__colour_idx" ON "docs"."orders" ("colour")"#
+                #"CREATE INDEX "orders__colour_idx" ON "docs"."orders" ("colour") INCLUDE ("asset_id")"#
             ])
     }
 
