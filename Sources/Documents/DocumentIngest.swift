@@ -1,5 +1,4 @@
 import Catalog
-import Crypto
 import Foundation
 import Jobs
 import Logging
@@ -28,15 +27,26 @@ public struct DocumentIngest: Sendable {
         public let collection: String?
         /// The upload's filename, which names a provisional collection.
         public let filename: String?
-        public let documents: [ByteBuffer]
+        public let documents: [Document]
         public let actor: String
 
-        public init(owner: String, collection: String?, filename: String?, documents: [ByteBuffer], actor: String) {
+        public init(owner: String, collection: String?, filename: String?, documents: [Document], actor: String) {
             self.owner = owner
             self.collection = collection
             self.filename = filename
             self.documents = documents
             self.actor = actor
+        }
+    }
+
+    /// One document of a request, with the SHA-256 its ingest already computed.
+    public struct Document: Sendable {
+        public let bytes: ByteBuffer
+        public let sha256: String
+
+        public init(bytes: ByteBuffer, sha256: String) {
+            self.bytes = bytes
+            self.sha256 = sha256
         }
     }
 
@@ -152,25 +162,26 @@ public struct DocumentIngest: Sendable {
         return relaxed
     }
 
-    private func parse(_ documents: [ByteBuffer]) async throws -> [Parsed] {
+    private func parse(_ documents: [Document]) async throws -> [Parsed] {
         let maximumDepth = settings.maximumDepth
         let maximumBytes = settings.maximumDocumentBytes
-        if let (index, large) = documents.enumerated().first(where: { $0.element.readableBytes > maximumBytes }) {
-            throw DocumentRejection.tooLarge(document: index, bytes: large.readableBytes, limit: maximumBytes)
+        if let (index, large) = documents.enumerated().first(where: { $0.element.bytes.readableBytes > maximumBytes }) {
+            throw DocumentRejection.tooLarge(document: index, bytes: large.bytes.readableBytes, limit: maximumBytes)
         }
         return try await compute.run {
             var seen = Set<String>()
             var parsed: [Parsed] = []
-            for (index, bytes) in documents.enumerated() {
+            for (index, document) in documents.enumerated() {
+                let bytes = document.bytes
+                // A repeat inside the request is placed once (its asset is one too).
+                guard seen.insert(document.sha256).inserted else { continue }
                 let node: JSONNode
                 do {
                     node = try bytes.withUnsafeReadableBytes { try JSONParser.parse($0, maximumDepth: maximumDepth) }
                 } catch let error as JSONSyntaxError {
                     throw DocumentRejection.invalid(document: index, reason: "\(error)")
                 }
-                let sha256 = bytes.withUnsafeReadableBytes { SHA256.hash(data: $0) }.hexString
-                guard seen.insert(sha256).inserted else { continue }
-                parsed.append(Parsed(index: index, sha256: sha256, bytes: bytes, node: node))
+                parsed.append(Parsed(index: index, sha256: document.sha256, bytes: bytes, node: node))
             }
             return parsed
         }

@@ -106,8 +106,9 @@ public struct IngestService: Sendable {
     ) async throws
         -> IngestRepository.Receipt
     {
-        let documents: [ByteBuffer] = batch.items.compactMap {
-            if case .document(let bytes, _) = $0 { bytes } else { nil }
+        // `assets` holds an asset for every item, in order: each document's SHA-256 is there.
+        let documents: [DocumentIngest.Document] = zip(batch.items, assets).compactMap { item, asset in
+            if case .document(let bytes, _) = item { .init(bytes: bytes, sha256: asset.sha256) } else { nil }
         }
         guard let placer = self.documents, !documents.isEmpty else {
             try await store.commitContent(staged)
@@ -144,10 +145,10 @@ public struct IngestService: Sendable {
             else { return asset }
             var metadata = VerifiedContent.metadata(detectedKind: asset.kind.rawValue, mediaType: asset.mediaType)
             metadata["json"] = VerifiedContent.objectShape(members: members, bytes: Int(asset.size))
-            return NewAsset(
-                kind: asset.kind, sha256: asset.sha256, size: asset.size, mediaType: asset.mediaType,
-                originalFilename: asset.originalFilename, storageKey: asset.storageKey, comments: asset.comments,
-                metadata: .object(metadata), inlineContent: asset.inlineContent, initialStages: stages)
+            var settled = asset
+            settled.metadata = .object(metadata)
+            settled.initialStages = stages
+            return settled
         }
     }
 

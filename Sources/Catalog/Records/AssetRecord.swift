@@ -35,12 +35,12 @@ public struct NewAsset: Sendable {
     public let originalFilename: String?
     public let storageKey: String
     public let comments: String?
-    public let metadata: JSONValue
+    public var metadata: JSONValue
     /// A small document's bytes, stored by the ingest's own statement (`storageKey` is then an
     /// `inline/` key); nil for content already in the blob store.
     public let inlineContent: ByteBuffer?
     /// The stage rows it is recorded with; nil for the usual start, its first stage queued.
-    public let initialStages: [InitialStage]?
+    public var initialStages: [InitialStage]?
 
     public init(
         kind: AssetKind, sha256: String, size: Int64, mediaType: String, originalFilename: String?, storageKey: String,

@@ -40,18 +40,19 @@ struct DistinctAssets {
         }
 
         func newAssetRecord(_ request: IngestRepository.RequestContext) -> JSONValue {
-            [
+            let stages = stages(request)
+            return [
                 "request_id": .string(request.id.uuidString), "owner": .string(request.owner),
                 "actor": .string(request.actor), "max_attempts": .number(Double(request.maxAttempts)),
                 "stages": .array(
-                    stages(request).map {
+                    stages.map {
                         [
                             "stage": .string($0.stage.name), "version": .string($0.stage.version),
                             "state": .string($0.state.rawValue),
                             "skip_reason": $0.skipReason.map(JSONValue.string) ?? .null,
                         ]
                     }),
-                "status": .string(InitialStage.status(of: stages(request)).rawValue),
+                "status": .string(InitialStage.status(of: stages).rawValue),
                 "ord": .number(Double(position)), "id": .string(newID.uuidString.lowercased()),
                 "kind": .string(asset.kind.rawValue), "sha256": .string(asset.sha256),
                 "size": .number(Double(asset.size)), "media_type": .string(asset.mediaType),
