@@ -137,6 +137,7 @@ let package = Package(
         // libvips behind a small Swift surface: one decode per image, every rendition from it.
         .target(name: "Imaging", dependencies: ["CVips", "Media"]),
         .target(name: "Schema"),
+        .target(name: "Organise", dependencies: ["CBLAS"]),
         .target(name: "CLIP", dependencies: ["CBLAS", "CZlib", "CDNNL"]),
         .target(
             name: "ModelHub",
@@ -178,6 +179,7 @@ let package = Package(
         .testTarget(
             name: "MultipartTests", dependencies: ["Multipart", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
+        .testTarget(name: "OrganiseTests", dependencies: ["Organise"]),
         .testTarget(name: "ProcessingTests", dependencies: ["Processing"]),
         // What every integration suite shares: the test cluster, a live server built by the
         // production builder, raw HTTP, the real binary as a child process, test stages.
