@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "App", "Processing", "Catalog", "Jobs", "Ingest", "Documents", "Storage", "Imaging", "CLIP",
+                "App", "Processing", "Catalog", "Jobs", "Ingest", "Documents", "Storage", "Imaging", "CLIP", "Organise",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -53,6 +53,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "Catalog", "Jobs", "Ingest", "Documents", "Schema", "Storage", "Media", "Multipart", "WireTypes",
+                "Organise",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -86,6 +87,7 @@ let package = Package(
             name: "Processing",
             dependencies: [
                 "Catalog", "Jobs", "Storage", "Media", "Schema", "Imaging", "Subprocesses", "CLIP", "ModelHub",
+                "Organise",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -105,7 +107,7 @@ let package = Package(
         .target(
             name: "Catalog",
             dependencies: [
-                "Subprocesses", "Schema",
+                "Subprocesses", "Schema", "Organise",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,7 +137,9 @@ let package = Package(
         .target(name: "WireTypes"),
         .target(name: "Media"),
         // libvips behind a small Swift surface: one decode per image, every rendition from it.
-        .target(name: "Imaging", dependencies: ["CVips", "Media"]),
+        .target(
+            name: "Imaging",
+            dependencies: ["CVips", "Media", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Schema"),
         .target(name: "Organise", dependencies: ["CBLAS"]),
         .target(name: "CLIP", dependencies: ["CBLAS", "CZlib", "CDNNL"]),

@@ -64,10 +64,11 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
     ).addRoutes(to: api)
     ObjectsController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
     ThumbnailController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
-    if let documents = dependencies.documents {
+    if dependencies.documents != nil {
         CollectionsController(catalog: dependencies.catalog, store: dependencies.store).addRoutes(to: api)
-        ProposalsController(catalog: dependencies.catalog, approvals: documents.approvals).addRoutes(to: api)
     }
+    ProposalsController(catalog: dependencies.catalog, approvals: dependencies.documents?.approvals).addRoutes(to: api)
+    OrganisationController(catalog: dependencies.catalog).addRoutes(to: api)
     let admin = api.group("admin")
     AdminController(catalog: dependencies.catalog, store: dependencies.store, principals: principals).addRoutes(
         to: admin)

@@ -53,3 +53,12 @@ extension CatalogDatabase {
 extension CatalogDatabase {
     public var collectionRecords: CollectionRecords { CollectionRecords(client: client, logger: logger) }
 }
+
+extension CatalogDatabase {
+    public var duplicates: DuplicateRepository { DuplicateRepository(client: client, logger: logger) }
+    public var clusters: ClusterRepository { ClusterRepository(client: client, logger: logger) }
+    public var mediaProposals: MediaProposals { MediaProposals(client: client, logger: logger) }
+    public var organisationDecisions: OrganisationDecisions { OrganisationDecisions(client: client, logger: logger) }
+    public var placementMoves: PlacementMoves { PlacementMoves(client: client, logger: logger) }
+    public var trash: TrashRepository { TrashRepository(client: client, logger: logger) }
+}

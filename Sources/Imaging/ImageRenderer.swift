@@ -130,7 +130,7 @@ public struct ImageRenderer: Sendable {
         return ImageRenditions(
             format: header.format, width: header.width, height: header.height, frames: header.frames,
             exif: header.exif, preview: preview, small: small, clipInput: clipInput,
-            perceptualHash: PerceptualHash.hash(grey: greyPixels),
+            perceptualHash: PerceptualHash.hash(grey: greyPixels), pixelDigest: try master.pixelDigest(),
             blurHash: BlurHash.encode(rgb: try Self.rgb(tiny).bytes, width: tiny.width, height: tiny.height),
             contrast: Self.standardDeviation(greyPixels))
     }

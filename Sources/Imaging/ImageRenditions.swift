@@ -18,6 +18,10 @@ public struct ImageRenditions: Sendable {
     /// starts from, kept so that re-embedding with another model needs no second decode.
     public let clipInput: RGBPixels
     public let perceptualHash: UInt64
+    /// SHA-256 of the decoded pixels (after rotation and colour conversion, at the preview's size)
+    /// with their dimensions: two files with the same digest show the same picture, whatever
+    /// their container, encoder settings or metadata.
+    public let pixelDigest: [UInt8]
     public let blurHash: String
     /// Standard deviation of the 32×32 greyscale (0–255 scale): near 0 for a black or uniform
     /// frame, which is not worth showing or embedding.

@@ -1,4 +1,5 @@
 import CVips
+import Crypto
 import Foundation
 
 /// libvips, started once per process, before the first image.
@@ -58,6 +59,21 @@ final class VipsImageRef {
         }
         defer { g_free(memory) }
         return [UInt8](UnsafeRawBufferPointer(start: memory, count: size))
+    }
+
+    /// SHA-256 of the size, the band count and every pixel byte.
+    func pixelDigest() throws -> [UInt8] {
+        var size = 0
+        guard let memory = vips_image_write_to_memory(pointer, &size) else {
+            throw ImageError.undecodable("reading pixels: \(Vips.takeError())")
+        }
+        defer { g_free(memory) }
+        var hasher = SHA256()
+        withUnsafeBytes(of: (Int64(width).littleEndian, Int64(height).littleEndian, Int64(bands).littleEndian)) {
+            hasher.update(bufferPointer: $0)
+        }
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(start: memory, count: size))
+        return Array(hasher.finalize())
     }
 
     func encoded(

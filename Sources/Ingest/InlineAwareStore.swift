@@ -57,6 +57,14 @@ public struct InlineAwareStore: BlobStore {
         guard try await inline.delete(sha256: sha256) else { throw BlobStoreError.notFound(key) }
     }
 
+    /// Media only: inline keys hold JSON documents, which have no place in the folder view.
+    public func place(_ placements: [Placement]) async throws {
+        if let inline = placements.first(where: { $0.original.inlineSHA256 != nil }) {
+            throw BlobStoreError.writtenByIngestOnly(inline.target)
+        }
+        try await base.place(placements)
+    }
+
     public func withLocalFile<T: Sendable>(_ key: BlobKey, _ body: (String) async throws -> T) async throws -> T {
         key.inlineSHA256 == nil ? try await base.withLocalFile(key, body) : try await withCopyInStaging(key, body)
     }

@@ -118,10 +118,15 @@ public enum Runtime {
                     media: MediaSettings(configuration.media), model: model,
                     tagger: ZeroShotTagger(
                         minimumScore: Float(configuration.embedding.minimumTagScore),
-                        maximumTags: configuration.embedding.maximumTags))
-            pipeline =
-                graph.task(kind: documents.review.kind) == nil
-                ? Pipeline(stages: graph.stages, tasks: graph.tasks + [documents.review]) : graph
+                        maximumTags: configuration.embedding.maximumTags),
+                    organise: configuration.organise)
+            // Whatever the graph, the workers run the documents' reviews and the moves that
+            // admins' decisions record.
+            let shared: [any TaskHandler] =
+                [documents.review]
+                + Pipeline.organisationTasks(store: store, catalog: catalog, organise: configuration.organise)
+            pipeline = Pipeline(
+                stages: graph.stages, tasks: graph.tasks + shared.filter { graph.task(kind: $0.kind) == nil })
             workers = WorkerPool(
                 catalog: catalog, pipeline: pipeline, configuration: configuration.workers, logger: logger)
         }

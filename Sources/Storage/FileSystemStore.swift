@@ -119,6 +119,38 @@ public struct FileSystemStore: BlobStore {
 
     public func uri(for key: BlobKey) -> String { "file://" + path(of: key).string }
 
+    /// Renames (or, for a first placement, hard-links the original: no bytes are copied) in one
+    /// trip to the I/O pool, then one group `syncfs` makes the whole batch's names durable.
+    public func place(_ placements: [Placement]) async throws {
+        guard !placements.isEmpty else { return }
+        let rootPrefix = root.string + "/"
+        let steps = placements.map {
+            (
+                original: rootPrefix + $0.original.rawValue, current: $0.current.map { rootPrefix + $0.rawValue },
+                target: rootPrefix + $0.target.rawValue
+            )
+        }
+        try await NIOThreadPool.singleton.runIfActive {
+            for step in steps {
+                if let current = step.current, current != step.target, access(current, F_OK) == 0 {
+                    try Self.withFolder(of: step.target) { rename(current, step.target) }
+                } else if access(step.target, F_OK) != 0 {
+                    try Self.withFolder(of: step.target) { link(step.original, step.target) }
+                }
+            }
+        }
+        try await groupSync.sync()
+    }
+
+    /// Runs `operation` (a rename or link to `path`), creating `path`'s folders when it fails for
+    /// their lack: they exist for all but the first file of a folder.
+    private static func withFolder(of path: String, _ operation: () -> Int32) throws {
+        if operation() == 0 { return }
+        guard errno == ENOENT else { throw POSIXFile.Failure(operation: "placing \(path)", code: errno) }
+        try POSIXFile.createDirectories(String(path[..<path.lastIndex(of: "/")!]))
+        try POSIXFile.check(operation(), "placing \(path)")
+    }
+
     /// The blob's own file: a video is not copied to be read by ffmpeg.
     public func withLocalFile<T: Sendable>(_ key: BlobKey, _ body: (String) async throws -> T) async throws -> T {
         let path = path(of: key)

@@ -12,6 +12,7 @@ struct AfaCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, WorkerCommand.self, ReprocessCommand.self, MigrateCommand.self, DatabaseCommand.self,
             KeysCommand.self,
-            AuditCommand.self, IngestCommand.self, StatusCommand.self, ModelCommand.self, DoctorCommand.self,
+            AuditCommand.self, IngestCommand.self, StatusCommand.self, ReviewCommand.self, ModelCommand.self,
+            DoctorCommand.self,
         ])
 }

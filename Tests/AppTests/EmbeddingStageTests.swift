@@ -63,6 +63,7 @@ import WireTypes
             try await withWorkers(app.catalog, try pipeline(app, model: nil)) {
                 try await eventually(timeout: .seconds(120), "the semantic stage to be skipped for both") {
                     for id in ids.values where try await embedState(app, id)?.state != "skipped" { return false }
+                    for id in ids.values where try await app.catalog.assets.find(id)?.status != .ready { return false }
                     return true
                 }
             }

@@ -122,8 +122,9 @@ extension TestResponse {
 }
 
 enum Fixture {
-    static func bytes(_ name: String) throws -> [UInt8] {
-        let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appending(path: name)
-        return Array(try Data(contentsOf: url))
+    static func bytes(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: url(name))) }
+
+    static func url(_ name: String) -> URL {
+        Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appending(path: name)
     }
 }

@@ -3,6 +3,7 @@ import Documents
 import Foundation
 import Jobs
 import NIOCore
+import Organise
 
 /// Everything configurable, read from the environment (and `.env`), with the defaults of DESIGN.md.
 public struct AppConfiguration: Sendable {
@@ -31,6 +32,8 @@ public struct AppConfiguration: Sendable {
     public var embedding: EmbeddingSettings
     /// How JSON documents are grouped into collections and their storage decided.
     public var documents = DocumentSettings()
+    /// Duplicates, clusters and the trash (`CLUSTER_*`, `DUPLICATE_*`, `ORGANISE_*`, `TRASH_*`).
+    public var organise = OrganiseSettings()
 
     /// The CLIP model of the semantic stages.
     public struct EmbeddingSettings: Sendable {
@@ -123,6 +126,7 @@ public struct AppConfiguration: Sendable {
             "MAX_ITEMS_PER_REQUEST", default: maximumItemsPerRequest, range: 1...1_000_000)
         maximumCommentBytes = try integer("MAX_COMMENT_BYTES", default: maximumCommentBytes, range: 0...(1 << 20))
         try readDocumentSettings(environment)
+        try readOrganiseSettings(environment)
         if let text = environment["TAG_MIN_SCORE"], !text.isEmpty {
             guard let score = Double(text), (-1...1).contains(score) else {
                 throw Invalid(description: "TAG_MIN_SCORE=\(text) is not a cosine in [-1, 1]")
@@ -207,6 +211,34 @@ extension AppConfiguration {
                 throw Invalid(description: "SCHEMA_REVIEW_DELAY_MS=\(text) is not a whole number in 0...3600000")
             }
             documents.reviewDelay = .milliseconds(milliseconds)
+        }
+    }
+}
+
+extension AppConfiguration {
+    mutating func readOrganiseSettings(_ environment: [String: String]) throws {
+        func number(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            guard let value = Double(text), range.contains(value) else {
+                throw Invalid(description: "\(name)=\(text) is not a number in \(range)")
+            }
+            return value
+        }
+        if let value = try number("CLUSTER_THRESHOLD", in: -1...1) { organise.clusterThreshold = value }
+        if let value = try number("CLUSTER_MIN_MEMBERS", in: 2...10_000) { organise.clusterMinimumMembers = Int(value) }
+        if let value = try number("DUPLICATE_HASH_DISTANCE", in: 0...15) {
+            organise.duplicates.nearExactDistance = Int(value)
+        }
+        if let value = try number("DUPLICATE_SIMILARITY", in: -1...1) { organise.duplicates.similarCosine = value }
+        if let value = try number("ORGANISE_DELAY_MS", in: 0...86_400_000) {
+            organise.passDelay = .milliseconds(Int64(value))
+        }
+        if let value = try number("PLACEMENT_BATCH", in: 1...10_000) { organise.placementBatch = Int(value) }
+        if let value = try number("TRASH_RETENTION_DAYS", in: 0...36_500) {
+            organise.trashRetention = .milliseconds(Int64(value * 86_400_000))
+        }
+        if let value = try number("TRASH_PURGE_INTERVAL_SECONDS", in: 1...604_800) {
+            organise.purgeInterval = .milliseconds(Int64(value * 1000))
         }
     }
 }

@@ -32,7 +32,13 @@ struct ObjectsController {
         let original_filename: String?
         let comments: String?
         /// Relative to the blob store: where the server keeps its files is not the client's business.
+        /// Media are placed in the folder view (`media/unsorted/…`, `media/clusters/<slug>/…`,
+        /// `media/trash/…`) and this follows every move; until placed, it is the original.
         let storage_uri: String
+        /// The content-addressed upload (`raw/…`), which never moves.
+        let original_uri: String
+        let cluster_id: String?
+        let trashed_at: Date?
         let content_url: String
         let created_at: Date
         let updated_at: Date
@@ -217,7 +223,9 @@ struct ObjectsController {
         return ObjectResponse(
             system_id: id, kind: asset.kind.rawValue, owner: asset.owner,
             status: asset.status.rawValue, media_type: asset.mediaType, size: asset.size, sha256: asset.sha256,
-            original_filename: asset.originalFilename, comments: asset.comments, storage_uri: asset.storageKey,
+            original_filename: asset.originalFilename, comments: asset.comments,
+            storage_uri: asset.placementKey ?? asset.storageKey, original_uri: asset.storageKey,
+            cluster_id: asset.clusterID?.uuidString.lowercased(), trashed_at: asset.trashedAt,
             content_url: "/api/v1/objects/\(id)/content", created_at: asset.createdAt, updated_at: asset.updatedAt,
             metadata: asset.metadata, thumbnail_url: hasRenditions ? "\(base)/thumbnail?size=small" : nil,
             preview_url: hasRenditions ? "\(base)/thumbnail?size=preview" : nil, segments: segments(asset, base: base),

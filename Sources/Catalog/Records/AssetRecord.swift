@@ -8,6 +8,8 @@ public enum AssetKind: String, Sendable, Codable, CaseIterable {
 /// `stored` once the bytes and the row are committed; `ready` when every stage is done.
 public enum AssetStatus: String, Sendable, Codable {
     case stored, processing, ready, failed
+    /// Emptied from the trash: the row stays for its history, the content is gone.
+    case purged
 }
 
 public struct AssetRecord: Sendable, Codable, Equatable {
@@ -24,6 +26,10 @@ public struct AssetRecord: Sendable, Codable, Equatable {
     public let updatedAt: Date
     public let metadata: JSONValue
     public let comments: String?
+    /// The file in the folder view (`media/…`), once placed; the original stays at `storageKey`.
+    public let placementKey: String?
+    public let clusterID: UUID?
+    public let trashedAt: Date?
 }
 
 /// What the ingest orchestrator hands over for one item of a request.

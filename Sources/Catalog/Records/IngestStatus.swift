@@ -37,7 +37,8 @@ public struct IngestStatus: Sendable {
         /// processing once any stage has started.
         public var state: JobState {
             switch assetStatus {
-            case .ready: return .done
+            // Purged after it was processed: its request was done.
+            case .ready, .purged: return .done
             case .failed: return .failed
             case .stored, .processing:
                 if stages.contains(where: \.state.isFailure) { return .failed }

@@ -3,6 +3,14 @@ import Foundation
 public enum ProposalKind: String, Sendable, Codable, CaseIterable {
     /// A collection's storage (typed table or JSONB) or a change to its typed table.
     case schema
+    /// A group of duplicate media: approving keeps one and moves the rest to the trash.
+    case duplicate
+    /// A new cluster of similar media: approving creates its folder and moves them there.
+    case cluster
+    /// Unsorted media that fit an approved cluster.
+    case assignment
+
+    public var isMedia: Bool { self != .schema }
 }
 
 public enum ProposalState: String, Sendable, Codable, CaseIterable {
@@ -17,6 +25,8 @@ public struct ProposalRecord: Sendable {
     public let kind: ProposalKind
     public let owner: String
     public let collectionID: UUID?
+    /// The cluster an assignment proposal is for.
+    public let clusterID: UUID?
     public let state: ProposalState
     public let summary: String
     /// The change itself (JSON text): for a schema proposal, `SchemaProposal`.

@@ -89,9 +89,12 @@ public struct StageTag: Sendable, Equatable {
 public struct StagePerceptualHash: Sendable, Equatable {
     public let segment: Int
     public let hash: UInt64
+    /// A still's decoded-pixel digest: equal digests are the pixel-identical duplicate tier.
+    public let pixelDigest: [UInt8]?
 
-    public init(segment: Int, hash: UInt64) {
+    public init(segment: Int, hash: UInt64, pixelDigest: [UInt8]? = nil) {
         self.segment = segment
         self.hash = hash
+        self.pixelDigest = pixelDigest
     }
 }

@@ -13,7 +13,7 @@ public struct AssetRepository: Sendable {
         """
         \(alias).id, \(alias).kind, \(alias).owner, encode(\(alias).sha256, 'hex'), \(alias).size, \(alias).media_type,
         \(alias).original_filename, \(alias).storage_key, \(alias).status, \(alias).created_at, \(alias).updated_at,
-        \(alias).metadata::text, \(alias).comments
+        \(alias).metadata::text, \(alias).comments, \(alias).placement_key, \(alias).cluster_id, \(alias).trashed_at
         """
     }
 
@@ -35,6 +35,7 @@ public struct AssetRepository: Sendable {
             SELECT \(unescaped: Self.columns) FROM assets
             WHERE (\(owner)::text IS NULL OR owner = \(owner))
               AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
+              AND trashed_at IS NULL AND status <> 'purged'
               AND (created_at, id) > ('epoch'::timestamptz + \(cursorMicros) * interval '1 microsecond', \(cursorID))
             ORDER BY created_at, id
             LIMIT \(limit)
@@ -56,11 +57,15 @@ public struct AssetRepository: Sendable {
             try cell(8, String.self), try cell(9, Date.self), try cell(10, Date.self)
         )
         let (metadata, comments) = (try cell(11, String.self), try cell(12, String?.self))
+        let (placement, cluster, trashed) = (
+            try cell(13, String?.self), try cell(14, UUID?.self), try cell(15, Date?.self)
+        )
         return AssetRecord(
             id: id, kind: try .decoded(kind, column: "assets.kind"), owner: owner, sha256: sha256, size: size,
             mediaType: mediaType, originalFilename: filename, storageKey: storageKey,
             status: try .decoded(status, column: "assets.status"), createdAt: createdAt, updatedAt: updatedAt,
-            metadata: JSONValue.parse(metadata), comments: comments)
+            metadata: JSONValue.parse(metadata), comments: comments, placementKey: placement, clusterID: cluster,
+            trashedAt: trashed)
     }
 }
 

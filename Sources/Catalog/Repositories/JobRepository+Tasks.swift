@@ -48,32 +48,41 @@ extension JobRepository {
     /// created the task.
     @discardableResult
     public func enqueue(_ task: TaskRequest, actor: String) async throws -> Bool {
+        try await client.transaction(logger: logger) { connection in
+            try await Self.enqueue(task, actor: actor, on: connection, logger: logger)
+        }
+    }
+
+    /// `enqueue` inside the caller's transaction: the task commits with the change that needs it
+    /// (the moves an approval records and the task that performs them).
+    @discardableResult
+    static func enqueue(
+        _ task: TaskRequest, actor: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
         let delay = task.delay
         let debounce = if case .debounced = task.timing { true } else { false }
-        return try await client.transaction(logger: logger) { connection in
-            // The key's lock before its row, in the order a completing run of it takes them.
-            try await LineageLog.lock(.other(.task, key: task.key), on: connection, logger: logger)
-            let rows = try await connection.query(
-                """
-                INSERT INTO jobs (task_key, stage, payload, state, run_after, max_attempts)
-                VALUES (\(task.key), \(task.kind), \(task.payload.jsonText)::jsonb, 'queued',
-                        now() + \(delay.seconds) * interval '1 second', \(task.maxAttempts))
-                ON CONFLICT (task_key) WHERE state = 'queued' DO UPDATE SET
-                    payload = excluded.payload, updated_at = now(),
-                    run_after = CASE WHEN \(debounce) THEN greatest(jobs.run_after, excluded.run_after)
-                                     ELSE least(jobs.run_after, excluded.run_after) END
-                RETURNING (xmax = 0)
-                """, logger: logger)
-            var created = false
-            for try await inserted in rows.decode(Bool.self) { created = inserted }
-            if created {
-                try await LineageLog.append(
-                    NewLineageEvent(actor: actor, action: "task.\(task.kind).queued", detail: task.payload),
-                    to: .other(.task, key: task.key), on: connection, logger: logger, lockHeld: true)
-            }
-            if delay == .zero { try await Self.notifyWorkers(on: connection, logger: logger) }
-            return created
+        // The key's lock before its row, in the order a completing run of it takes them.
+        try await LineageLog.lock(.other(.task, key: task.key), on: connection, logger: logger)
+        let rows = try await connection.query(
+            """
+            INSERT INTO jobs (task_key, stage, payload, state, run_after, max_attempts)
+            VALUES (\(task.key), \(task.kind), \(task.payload.jsonText)::jsonb, 'queued',
+                    now() + \(delay.seconds) * interval '1 second', \(task.maxAttempts))
+            ON CONFLICT (task_key) WHERE state = 'queued' DO UPDATE SET
+                payload = excluded.payload, updated_at = now(),
+                run_after = CASE WHEN \(debounce) THEN greatest(jobs.run_after, excluded.run_after)
+                                 ELSE least(jobs.run_after, excluded.run_after) END
+            RETURNING (xmax = 0)
+            """, logger: logger)
+        var created = false
+        for try await inserted in rows.decode(Bool.self) { created = inserted }
+        if created {
+            try await LineageLog.append(
+                NewLineageEvent(actor: actor, action: "task.\(task.kind).queued", detail: task.payload),
+                to: .other(.task, key: task.key), on: connection, logger: logger, lockHeld: true)
         }
+        if delay == .zero { try await notifyWorkers(on: connection, logger: logger) }
+        return created
     }
 
     /// Records a task's end, guarded by the lease like a stage's: its row goes (the lineage keeps

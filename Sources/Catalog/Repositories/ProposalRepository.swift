@@ -9,7 +9,8 @@ public struct ProposalRepository: Sendable {
     let logger: Logger
 
     static let columns = """
-        id, kind, owner, collection_id, state, summary, payload::text, result::text, created_at, decided_at, decided_by
+        id, kind, owner, collection_id, state, summary, payload::text, result::text, created_at, decided_at, decided_by,
+        cluster_id
         """
 
     public func list(
@@ -46,10 +47,11 @@ public struct ProposalRepository: Sendable {
         var records: [ProposalRecord] = []
         for try await row in rows {
             let c = try row.decode(
-                (UUID, String, String, UUID?, String, String, String, String?, Date, Date?, String?).self)
+                (UUID, String, String, UUID?, String, String, String, String?, Date, Date?, String?, UUID?).self)
             records.append(
                 ProposalRecord(
                     id: c.0, kind: try .decoded(c.1, column: "proposals.kind"), owner: c.2, collectionID: c.3,
+                    clusterID: c.11,
                     state: try .decoded(c.4, column: "proposals.state"), summary: c.5, payload: c.6, result: c.7,
                     createdAt: c.8, decidedAt: c.9, decidedBy: c.10))
         }

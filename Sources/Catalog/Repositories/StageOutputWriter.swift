@@ -73,11 +73,13 @@ struct StageOutputWriter {
         // Stored as the signed bigint with the same 64 bits.
         let segments = hashes.map { Int32($0.segment) }
         let values = hashes.map { Int64(bitPattern: $0.hash) }
+        // Empty for a video frame, which has no digest.
+        let digests = hashes.map { $0.pixelDigest.map { $0.map { String(format: "%02x", $0) }.joined() } ?? "" }
         try await connection.query(
             """
-            INSERT INTO perceptual_hashes (asset_id, segment, hash, stage, version)
-            SELECT \(assetID), segment, hash, \(stage.name), \(stage.version)
-            FROM unnest(\(segments)::int[], \(values)::bigint[]) AS x(segment, hash)
+            INSERT INTO perceptual_hashes (asset_id, segment, hash, pixel_digest, stage, version)
+            SELECT \(assetID), segment, hash, decode(nullif(digest, ''), 'hex'), \(stage.name), \(stage.version)
+            FROM unnest(\(segments)::int[], \(values)::bigint[], \(digests)::text[]) AS x(segment, hash, digest)
             """, logger: logger)
     }
 

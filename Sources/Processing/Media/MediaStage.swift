@@ -13,7 +13,8 @@ import Subprocesses
 /// that decode.
 public struct MediaStage: ProcessingStage {
     public let name = "media"
-    public let version = "1"
+    /// 2: the decoded pixels' digest is kept beside the perceptual hash (pixel-identical duplicates).
+    public let version = "2"
     public let requires = ["verify"]
     public let workClass = WorkClass.compute
 
@@ -63,7 +64,10 @@ public struct MediaStage: ProcessingStage {
                 "renditions": .array(rendered.map { .string($0.kind) }),
                 "phash": .string(PerceptualHashText.hex(image.perceptualHash)),
             ],
-            derivedBlobs: rendered, perceptualHashes: [StagePerceptualHash(segment: 0, hash: image.perceptualHash)])
+            derivedBlobs: rendered,
+            perceptualHashes: [
+                StagePerceptualHash(segment: 0, hash: image.perceptualHash, pixelDigest: image.pixelDigest)
+            ])
     }
 
     // MARK: Videos
