@@ -222,6 +222,16 @@ let package = Package(
         ),
         // bench/json: schema inference throughput (parse + statistics) on one core.
         .executableTarget(name: "afa-schema-bench", dependencies: ["Schema"], path: "bench/json/Inference"),
+        // bench/organise: clustering quality and time, duplicate look-ups, files moved per second.
+        .executableTarget(
+            name: "afa-organise-bench",
+            dependencies: [
+                "Organise", "Catalog", "Processing", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "bench/organise/Organise"),
         .testTarget(
             name: "AppTests",
             dependencies: [

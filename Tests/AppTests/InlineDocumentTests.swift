@@ -85,7 +85,10 @@ import Testing
             let events = try await app.catalog.lineage.events(for: try #require(UUID(uuidString: id)), limit: 10)
             #expect(events.map(\.action) == ["ingest.accepted"])
             let settled = try #require(events.first?.detail["stages_at_ingest"])
-            #expect(settled == ["verify": "done", "media": "skipped", "embed": "skipped", "tags": "skipped"])
+            #expect(
+                settled == [
+                    "verify": "done", "media": "skipped", "embed": "skipped", "tags": "skipped", "organise": "skipped",
+                ])
         }
     }
 
