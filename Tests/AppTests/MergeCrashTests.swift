@@ -47,10 +47,17 @@ import Testing
                 else { return false }
                 return try await catalog.proposals.list(kind: .cluster, owner: nil, state: .open, limit: 10).count >= 2
             }
-            for proposal in try await catalog.proposals.list(kind: .cluster, owner: nil, state: .open, limit: 10) {
-                let (status, _) = try await http.request(
-                    .POST, "/api/v1/proposals/\(proposal.id.text)/approve", key: key)
-                #expect(status == 200)
+            // The admin's review at the terminal: `afa review` lists them, `--approve` decides each.
+            let cli = ["--server", "http://127.0.0.1:\(port)", "--key", key]
+            let (listed, listing) = try await AfaProcess.run(
+                ["review", "--kind", "cluster", "--no-input"] + cli, environment: environment)
+            #expect(listed == 0, "\(listing)")
+            let open = try await catalog.proposals.list(kind: .cluster, owner: nil, state: .open, limit: 10)
+            for proposal in open {
+                #expect(listing.contains(proposal.id.text) && listing.contains("members ("), "\(listing)")
+                let (code, output) = try await AfaProcess.run(
+                    ["review", "--approve", proposal.id.text] + cli, environment: environment)
+                #expect(code == 0 && output.contains("approved"), "\(output)")
             }
             try await eventually(timeout: .seconds(120), "the approved clusters' files to move") {
                 try await idle(catalog)

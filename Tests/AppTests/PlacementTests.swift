@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Organise
 import Storage
 import Testing
 
@@ -74,6 +75,65 @@ import Testing
                 $0.action == "asset.moved"
             }
             #expect(moved.count == 3, "each completed move once in lineage")
+        }
+    }
+}
+
+/// The trash keeps what an admin resolved away until the periodic purge, which removes its
+/// content and files but keeps the asset's history.
+@Suite struct TrashPurgeTests {
+    @Test func thePurgeEmptiesTheTrashAndKeepsTheHistory() async throws {
+        try await TestApp.run(workers: 0) { client, app in
+            let rocket = try Fixture.bytes("rocket.jpg")
+            let ids = try await Organising.upload(
+                [
+                    .init(name: "rocket.jpg", bytes: rocket, type: "image/jpeg"),
+                    .init(name: "copy.jpg", bytes: rocket + [0xFF, 0xD9], type: "image/jpeg"),
+                ], client: client, key: app.adminKey)
+            let store = try FileSystemStore(root: app.storageRoot.path)
+            let placement = PlacementTask(catalog: app.catalog, store: store)
+            try await app.catalog.placementMoves.request(
+                ids.map { .init(assetID: $0, target: FolderLayout.unsorted($0, mediaType: "image/jpeg")) },
+                owner: "admin", reason: "test", actor: "test")
+            _ = try await placement.run(key: "placement:admin", payload: ["owner": "admin"])
+
+            // A duplicate group resolved by an admin: the copy goes to the trash.
+            let evidence = DuplicateEvidence(tier: .nearExact, hashDistance: 0, cosine: nil, reason: "test")
+            let group = DuplicateProposal(
+                tier: .nearExact, members: ids.sorted { $0.uuidString < $1.uuidString }, keeper: ids[0],
+                keeperReason: "the first uploaded", pairs: [.init(a: ids[0], b: ids[1], evidence: evidence)])
+            let payload = String(decoding: try JSONEncoder().encode(group), as: UTF8.self)
+            let opened = try await app.catalog.mediaProposals.sync(
+                owner: "admin", kind: .duplicate,
+                desired: [.init(kind: .duplicate, digest: "test", summary: "test", payload: payload, clusterID: nil)],
+                actor: "test")
+            _ = try await app.catalog.organisationDecisions.resolveDuplicates(
+                try #require(opened.opened.first), keeper: nil, excluded: [], actor: "test")
+            _ = try await placement.run(key: "placement:admin", payload: ["owner": "admin"])
+            let trashed = try #require(try await app.catalog.assets.find(ids[1]))
+            let trashFile = app.storageRoot.appending(path: try #require(trashed.placementKey))
+            #expect(FileManager.default.fileExists(atPath: trashFile.path))
+
+            // Within the retention nothing is purged; past it, the copy is.
+            var settings = OrganiseSettings()
+            let kept = try await TrashPurgeTask(catalog: app.catalog, store: store, settings: settings).run(
+                key: TrashPurgeTask.kind, payload: [:])
+            #expect(kept["purged"] == .number(0))
+            settings.trashRetention = .zero
+            let purged = try await TrashPurgeTask(catalog: app.catalog, store: store, settings: settings).run(
+                key: TrashPurgeTask.kind, payload: [:])
+            #expect(purged["purged"] == .number(1))
+            let gone = try #require(try await app.catalog.assets.find(ids[1]))
+            #expect(gone.status == .purged)
+            #expect(gone.placementKey == nil)
+            #expect(!FileManager.default.fileExists(atPath: trashFile.path))
+            #expect(!FileManager.default.fileExists(atPath: app.storageRoot.appending(path: gone.storageKey).path))
+            #expect(try await Organising.actions(app, asset: ids[1]).suffix(2) == ["asset.moved", "asset.purged"])
+            let view = try await Organising.folderView(app)
+            #expect(view.isConsistent, "\(view)")
+            #expect(view.files == ["media/unsorted/\(ids[0].text).jpg"], "the keeper stays")
+            let restore = try await client.call(.post, "/api/v1/trash/\(ids[1].text)/restore", key: app.adminKey)
+            #expect(restore.status == .conflict, "purged media cannot come back")
         }
     }
 }
