@@ -5,7 +5,7 @@ CONFIG ?= debug
 AFA := .build/$(CONFIG)/afa
 export AFA_DATA ?= $(CURDIR)/var
 
-.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue bench-media bench-json clean-data
+.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue bench-media bench-json bench-organise clean-data
 
 setup:
 	@bash scripts/setup.sh
@@ -58,6 +58,10 @@ bench-media: setup
 # Schema inference (afa-schema-bench), ingest into an approved typed table, range queries typed vs JSONB.
 bench-json: setup
 	bash bench/json/run.sh
+
+# Clustering quality and time, duplicate look-ups at 100k and 1M stored, files moved per second.
+bench-organise: setup
+	bash bench/organise/run.sh
 
 clean-data:
 	-AFA_DATA=$(AFA_DATA) $(AFA) db stop
