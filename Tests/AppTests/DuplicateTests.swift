@@ -120,6 +120,33 @@ import Testing
         }
     }
 
+    /// Videos compare scene by scene: a re-encode is a duplicate, a different clip that opens with
+    /// the same two seconds of black is not.
+    @Test func videosAreComparedByTheirScenesNotTheirBlackOpening() async throws {
+        try await TestApp.run(configure: Organising.configure) { client, app in
+            let ids = try await Organising.upload(
+                [
+                    .init(
+                        name: "launch.mp4", bytes: try ImageVariants.clipOpeningInBlack("rocket.jpg", seconds: 4),
+                        type: "video/mp4"),
+                    .init(
+                        name: "launch-small.mp4",
+                        bytes: try ImageVariants.clipOpeningInBlack("rocket.jpg", seconds: 4, quality: 38),
+                        type: "video/mp4"),
+                    .init(
+                        name: "cat.mp4", bytes: try ImageVariants.clipOpeningInBlack("chelsea.png", seconds: 4),
+                        type: "video/mp4"),
+                ], client: client, key: app.adminKey)
+            try await Organising.settle(app, ids)
+            let groups = try await Organising.openProposals(app, kind: .duplicate)
+            #expect(groups.map(Organising.members) == [[ids[0], ids[1]]], "\(groups.map(\.summary))")
+            let payload = try JSONDecoder().decode(
+                DuplicateProposal.self, from: Data(try #require(groups.first).payload.utf8))
+            #expect(payload.tier == .nearExact)
+            #expect(payload.pairs.first?.evidence.matchedSegments == 1)
+        }
+    }
+
     func carriedTagCount(_ app: TestApp, _ id: UUID) async throws -> Int {
         let rows = try await app.catalog.client.query(
             "SELECT count(*)::int FROM asset_tags WHERE asset_id = \(id) AND source = 'carried'",

@@ -17,6 +17,20 @@ enum ImageVariants {
             outputs: "frame-%04d.jpg")
     }
 
+    /// A 320 × 240 MP4: two seconds of black, then `seconds` of the still (as a phone's clip
+    /// that fades in from black).
+    static func clipOpeningInBlack(_ still: String, seconds: Int, quality: Int = 23) throws -> [UInt8] {
+        try run(
+            [
+                "-f", "lavfi", "-i", "color=black:s=320x240:r=25:d=2", "-loop", "1", "-framerate", "25", "-t",
+                "\(seconds)",
+                "-i", Fixture.url(still).path, "-filter_complex",
+                "[1]scale=320:240,setsar=1,format=yuv420p[still];[0]format=yuv420p[black];[black][still]concat=n=2:v=1",
+                "-c:v", "libx264", "-crf", "\(quality)", "-pix_fmt", "yuv420p",
+            ], outputs: "clip.mp4"
+        ).first!
+    }
+
     /// The frame of a fixture video at `seconds`, as a JPEG.
     static func frame(_ fixture: String, at seconds: Double) throws -> [UInt8] {
         try run(
