@@ -31,7 +31,8 @@ public struct BlobAudit: Sendable {
         var report = Report()
         var cursor: AssetCursor?
         while true {
-            let page = try await catalog.assets.list(owner: nil, kind: nil, after: cursor, limit: 200)
+            let page = try await catalog.assets.list(
+                owner: nil, kind: nil, after: cursor, limit: 200, includingTrash: true)
             for asset in page {
                 if let problem = await check(asset) {
                     report.findings.append(Finding(assetID: asset.id, storageKey: asset.storageKey, problem: problem))

@@ -58,11 +58,11 @@ public struct InlineAwareStore: BlobStore {
     }
 
     /// Media only: inline keys hold JSON documents, which have no place in the folder view.
-    public func place(_ placements: [Placement]) async throws {
+    public func place(_ placements: [Placement]) async throws -> [Placement] {
         if let inline = placements.first(where: { $0.original.inlineSHA256 != nil }) {
             throw BlobStoreError.writtenByIngestOnly(inline.target)
         }
-        try await base.place(placements)
+        return try await base.place(placements)
     }
 
     public func withLocalFile<T: Sendable>(_ key: BlobKey, _ body: (String) async throws -> T) async throws -> T {

@@ -83,13 +83,19 @@ public struct DensityClustering: Sendable {
         }
     }
 
-    /// One block per k-means cell: its rows against the rows of its nearest cells.
+    /// Each k-means cell's rows against the rows of its nearest cells, 512 rows at a time: a cell
+    /// that holds most of the vectors (thousands of near-identical pictures) still makes score
+    /// matrices of 512 rows, not n × n.
     private func cellBlocks(_ vectors: UnitVectors) -> [Block] {
         let cells = KMeansCells(vectors, count: max(2, Int(Double(vectors.count).squareRoot())), seed: seed)
         let nearest = cells.nearestCells(probes: probes)
-        return cells.members.indices.compactMap { cell in
-            guard !cells.members[cell].isEmpty else { return nil }
-            return Block(rows: cells.members[cell], candidates: nearest[cell].flatMap { cells.members[$0] })
+        return cells.members.indices.flatMap { cell -> [Block] in
+            let rows = cells.members[cell]
+            guard !rows.isEmpty else { return [] }
+            let candidates = nearest[cell].flatMap { cells.members[$0] }
+            return stride(from: 0, to: rows.count, by: 512).map {
+                Block(rows: Array(rows[$0..<min($0 + 512, rows.count)]), candidates: candidates)
+            }
         }
     }
 

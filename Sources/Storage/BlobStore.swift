@@ -20,8 +20,9 @@ public protocol BlobStore: Sendable {
     func size(of key: BlobKey) async throws -> Int64?
     func move(_ key: BlobKey, to destination: BlobKey) async throws
     func delete(_ key: BlobKey) async throws
-    /// Puts files of the folder view in place, durably, as one batch (see `Placement`).
-    func place(_ placements: [Placement]) async throws
+    /// Puts files of the folder view in place, durably, as one batch (see `Placement`). Returns
+    /// the placements whose bytes were nowhere: no file at `current`, `target` or `original`.
+    func place(_ placements: [Placement]) async throws -> [Placement]
     /// Where the blob is, for people: `file:///…` or `s3://bucket/key`.
     func uri(for key: BlobKey) -> String
     /// Runs `body` with the path of a local file holding the blob, for tools that read files

@@ -121,25 +121,39 @@ public struct FileSystemStore: BlobStore {
 
     /// Renames (or, for a first placement, hard-links the original: no bytes are copied) in one
     /// trip to the I/O pool, then one group `syncfs` makes the whole batch's names durable.
-    public func place(_ placements: [Placement]) async throws {
-        guard !placements.isEmpty else { return }
+    public func place(_ placements: [Placement]) async throws -> [Placement] {
+        guard !placements.isEmpty else { return [] }
         let rootPrefix = root.string + "/"
-        let steps = placements.map {
-            (
-                original: rootPrefix + $0.original.rawValue, current: $0.current.map { rootPrefix + $0.rawValue },
-                target: rootPrefix + $0.target.rawValue
-            )
-        }
-        try await NIOThreadPool.singleton.runIfActive {
-            for step in steps {
-                if let current = step.current, current != step.target, access(current, F_OK) == 0 {
-                    try Self.withFolder(of: step.target) { rename(current, step.target) }
-                } else if access(step.target, F_OK) != 0 {
-                    try Self.withFolder(of: step.target) { link(step.original, step.target) }
+        @Sendable func path(_ key: BlobKey) -> String { rootPrefix + key.rawValue }
+        let missing = try await NIOThreadPool.singleton.runIfActive {
+            var missing: [Placement] = []
+            for placement in placements {
+                let target = path(placement.target)
+                let earlier = placement.earlier.map(path).filter { $0 != target }
+                // Where the file is now: its recorded place, else where an interrupted move left it.
+                let source = ([placement.current.map(path)].compactMap { $0 } + earlier).first {
+                    $0 != target && access($0, F_OK) == 0
+                }
+                if let source {
+                    try Self.withFolder(of: target) { rename(source, target) }
+                } else if access(target, F_OK) != 0 {
+                    guard access(path(placement.original), F_OK) == 0 else {
+                        missing.append(placement)
+                        continue
+                    }
+                    try Self.withFolder(of: target) { link(path(placement.original), target) }
+                }
+                // rename(2) leaves both names when they are links to one file; and no other name of
+                // this file may stay behind.
+                for stale in [placement.current.map(path)].compactMap({ $0 }) + earlier
+                where stale != target && access(stale, F_OK) == 0 {
+                    unlink(stale)
                 }
             }
+            return missing
         }
         try await groupSync.sync()
+        return missing
     }
 
     /// Runs `operation` (a rename or link to `path`), creating `path`'s folders when it fails for

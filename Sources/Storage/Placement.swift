@@ -8,10 +8,14 @@ public struct Placement: Sendable, Equatable {
     public let original: BlobKey
     public let current: BlobKey?
     public let target: BlobKey
+    /// Where earlier moves of the same file were headed before this one replaced them: a crash
+    /// between a rename and its record leaves the file at one of them.
+    public let earlier: [BlobKey]
 
-    public init(original: BlobKey, current: BlobKey?, target: BlobKey) {
+    public init(original: BlobKey, current: BlobKey?, target: BlobKey, earlier: [BlobKey] = []) {
         self.original = original
         self.current = current
         self.target = target
+        self.earlier = earlier
     }
 }

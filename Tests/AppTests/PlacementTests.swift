@@ -33,7 +33,7 @@ import Testing
             try await request { FolderLayout.unsorted($0.id, mediaType: $0.mediaType) }
             await #expect(throws: Crash.self) {
                 _ = try await moves.performPending(owner: "admin", limit: 10) { pending in
-                    try await store.place(try pending.map(PlacementTask.placement))
+                    _ = try await store.place(try pending.map(PlacementTask.placement))
                     throw Crash()
                 }
             }
@@ -50,7 +50,7 @@ import Testing
             try await request { FolderLayout.cluster("trip", $0.id, mediaType: $0.mediaType) }
             await #expect(throws: Crash.self) {
                 _ = try await moves.performPending(owner: "admin", limit: 10) { pending in
-                    try await store.place([try PlacementTask.placement(pending[0])])
+                    _ = try await store.place([try PlacementTask.placement(pending[0])])
                     throw Crash()
                 }
             }
@@ -60,6 +60,22 @@ import Testing
             view = try await Organising.folderView(app)
             #expect(view.isConsistent, "\(view)")
             #expect(view.files(in: "media/clusters/trip/").count == 3)
+
+            // A crash after a rename, then a decision that sends the file elsewhere before the task
+            // ran again: the file moves on from where the crash left it, and nothing stays behind.
+            try await request { FolderLayout.cluster("first", $0.id, mediaType: $0.mediaType) }
+            await #expect(throws: Crash.self) {
+                _ = try await moves.performPending(owner: "admin", limit: 10) { pending in
+                    _ = try await store.place(try pending.map(PlacementTask.placement))
+                    throw Crash()
+                }
+            }
+            try await request { FolderLayout.cluster("second", $0.id, mediaType: $0.mediaType) }
+            _ = try await task.run(key: "placement:admin", payload: ["owner": "admin"])
+            view = try await Organising.folderView(app)
+            #expect(view.isConsistent, "\(view)")
+            #expect(view.files(in: "media/clusters/second/").count == 3)
+            #expect(view.files(in: "media/clusters/first/").isEmpty)
 
             // A placed file lost outside the service comes back from the original on its next move.
             let lost = try #require(try await app.catalog.assets.find(assets[0].id)?.placementKey)
@@ -74,7 +90,7 @@ import Testing
             let moved = try await app.catalog.lineage.events(for: assets[1].id, limit: 20).filter {
                 $0.action == "asset.moved"
             }
-            #expect(moved.count == 3, "each completed move once in lineage")
+            #expect(moved.count == 4, "each completed move once in lineage")
         }
     }
 }
@@ -134,6 +150,13 @@ import Testing
             #expect(view.files == ["media/unsorted/\(ids[0].text).jpg"], "the keeper stays")
             let restore = try await client.call(.post, "/api/v1/trash/\(ids[1].text)/restore", key: app.adminKey)
             #expect(restore.status == .conflict, "purged media cannot come back")
+            // But the same bytes uploaded again are a new asset, with their own original.
+            let again = try await Organising.upload(
+                [.init(name: "copy.jpg", bytes: rocket + [0xFF, 0xD9], type: "image/jpeg")], client: client,
+                key: app.adminKey)
+            #expect(again != [ids[1]])
+            let fresh = try #require(try await app.catalog.assets.find(again[0]))
+            #expect(FileManager.default.fileExists(atPath: app.storageRoot.appending(path: fresh.storageKey).path))
         }
     }
 }

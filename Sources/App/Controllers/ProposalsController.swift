@@ -67,8 +67,9 @@ struct ProposalsController {
         let requested = query["owner"].map(String.init)
         if let requested, requested != principal.owner, !principal.isAdmin { throw APIError.forbidden }
         let owner = principal.isAdmin ? requested : principal.owner
-        let proposals = try await catalog.proposals.list(kind: kind, owner: owner, state: state, limit: 200)
-            .filter { principal.isAdmin || !$0.kind.isMedia }
+        // A user sees schema proposals only: media proposals are the admin's.
+        let proposals = try await catalog.proposals.list(
+            kind: principal.isAdmin ? kind : .schema, owner: owner, state: state, limit: 200)
         return ListView(proposals: try await proposals.asyncMap { try await view($0) })
     }
 

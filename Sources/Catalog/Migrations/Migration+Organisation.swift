@@ -81,6 +81,9 @@ extension Migration {
                 asset_id uuid PRIMARY KEY REFERENCES assets (id),
                 owner text NOT NULL,
                 target_key text NOT NULL,
+                -- Targets of moves this one replaced before they were recorded done: a crash may
+                -- have left the file at one of them.
+                earlier_targets text[] NOT NULL DEFAULT '{}',
                 reason text NOT NULL,
                 actor text NOT NULL,
                 created_at timestamptz NOT NULL DEFAULT now()

@@ -22,9 +22,10 @@ public struct AssetRepository: Sendable {
         return nil
     }
 
-    /// One page in creation order; the cursor is the last item's (created_at, id).
+    /// One page in creation order; the cursor is the last item's (created_at, id). Media in the
+    /// trash are left out unless `includingTrash`; purged ones always are.
     public func list(
-        owner: String?, kind: AssetKind?, after cursor: AssetCursor?, limit: Int
+        owner: String?, kind: AssetKind?, after cursor: AssetCursor?, limit: Int, includingTrash: Bool = false
     ) async throws
         -> [AssetRecord]
     {
@@ -35,7 +36,7 @@ public struct AssetRepository: Sendable {
             SELECT \(unescaped: Self.columns) FROM assets
             WHERE (\(owner)::text IS NULL OR owner = \(owner))
               AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
-              AND trashed_at IS NULL AND status <> 'purged'
+              AND (\(includingTrash) OR trashed_at IS NULL) AND status <> 'purged'
               AND (created_at, id) > ('epoch'::timestamptz + \(cursorMicros) * interval '1 microsecond', \(cursorID))
             ORDER BY created_at, id
             LIMIT \(limit)

@@ -22,8 +22,11 @@ public struct PerceptualHashRepository: Sendable {
     /// and pictures that far apart are not near-duplicates anyway.
     public static let maximumDistance = 15
 
-    /// The hashes within `distance` bits of `hash`, nearest first; only `owner`'s when given.
-    public func near(_ hash: UInt64, within distance: Int, owner: String?, limit: Int = 100) async throws -> [Match] {
+    /// The hashes within `distance` bits of `hash`, nearest first; only `owner`'s when given, of
+    /// live media (not in the trash), never `excluding`'s own.
+    public func near(
+        _ hash: UInt64, within distance: Int, owner: String?, excluding: UUID? = nil, limit: Int = 100
+    ) async throws -> [Match] {
         precondition((0...Self.maximumDistance).contains(distance), "distance 0…\(Self.maximumDistance)")
         let radius = distance / 4
         let bands = (0..<4).map { band in
@@ -38,6 +41,8 @@ public struct PerceptualHashRepository: Sendable {
                    OR p.band3 = ANY(\(bands[3])))
               AND bit_count((p.hash # \(signed))::bit(64)) <= \(distance)
               AND (\(owner)::text IS NULL OR a.owner = \(owner))
+              AND (\(excluding)::uuid IS NULL OR p.asset_id <> \(excluding))
+              AND a.trashed_at IS NULL AND a.status <> 'purged'
             ORDER BY distance, p.asset_id, p.segment
             LIMIT \(limit)
             """, logger: logger)

@@ -60,13 +60,19 @@ public struct OrganisePassTask: TaskHandler {
         let facts = Dictionary(
             try await catalog.duplicates.facts(groups.flatMap(\.members)).map { ($0.id, $0) }
         ) { a, _ in a }
-        return try groups.compactMap { group in
+        // Each pair under its group, in one pass over the pairs.
+        var groupOf: [UUID: Int] = [:]
+        for (index, group) in groups.enumerated() { for member in group.members { groupOf[member] = index } }
+        var evidenceOf = [[DuplicateProposal.Pair]](repeating: [], count: groups.count)
+        for pair in pairs {
+            if let index = groupOf[pair.a] {
+                evidenceOf[index].append(DuplicateProposal.Pair(a: pair.a, b: pair.b, evidence: pair.evidence))
+            }
+        }
+        return try groups.enumerated().compactMap { index, group in
             let ranked = KeeperChoice.ranked(group.members.compactMap { facts[$0] })
             guard let keeper = ranked.first, ranked.count == group.members.count else { return nil }
-            let members = Set(group.members)
-            let evidence = pairs.filter { members.contains($0.a) }.map {
-                DuplicateProposal.Pair(a: $0.a, b: $0.b, evidence: $0.evidence)
-            }
+            let evidence = evidenceOf[index]
             let reason = KeeperChoice.reason(keeper: keeper, over: ranked.dropFirst().first)
             let proposal = DuplicateProposal(
                 tier: group.tier, members: group.members, keeper: keeper.id, keeperReason: reason, pairs: evidence)
@@ -86,7 +92,9 @@ public struct OrganisePassTask: TaskHandler {
         assignments: [NewMediaProposal], clusters: [NewMediaProposal]
     ) {
         let centres = try await catalog.clusters.centres(owner: owner, model: model.id)
-        let pool = try await catalog.clusters.unsortedVectors(owner: owner, model: model.id)
+        let texts = try await catalog.clusters.unsortedVectors(owner: owner, model: model.id)
+        // Parsing 100,000 vectors' text is CPU work: the compute pool's.
+        let pool = try await compute.run { texts.map { (id: $0.id, vector: VectorText.values($0.text)) } }
         guard let dimensions = pool.first?.vector.count else { return ([], []) }
         let usable = centres.filter { $0.centroid.count == dimensions }
         let ids = pool.filter { $0.vector.count == dimensions }.map(\.id)

@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 import Jobs
 import Storage
 
@@ -27,7 +28,9 @@ public struct PlacementTask: TaskHandler {
         var moved = 0
         while true {
             let count = try await catalog.placementMoves.performPending(owner: owner, limit: batch) { pending in
-                try await store.place(try pending.map(Self.placement))
+                let placements = try pending.map(Self.placement)
+                let missing = try await store.place(placements)
+                return Set(zip(pending, placements).filter { missing.contains($0.1) }.map(\.0.assetID))
             }
             if count == 0 { break }
             moved += count
@@ -41,6 +44,7 @@ public struct PlacementTask: TaskHandler {
             return key
         }
         return Placement(
-            original: try key(move.original), current: try move.current.map(key), target: try key(move.target))
+            original: try key(move.original), current: try move.current.map(key), target: try key(move.target),
+            earlier: try move.earlier.map(key))
     }
 }

@@ -71,8 +71,9 @@ public struct ClusterRepository: Sendable {
 
     // MARK: The organise pass
 
-    /// The owner's live media in no cluster, with their vector of `model` (segment 0).
-    public func unsortedVectors(owner: String, model: String) async throws -> [(id: UUID, vector: [Float])] {
+    /// The owner's live media in no cluster, with their vector of `model` (segment 0) as pgvector
+    /// writes it (`VectorText.values` reads it; parsing is left to the caller's compute pool).
+    public func unsortedVectors(owner: String, model: String) async throws -> [(id: UUID, text: String)] {
         let rows = try await client.query(
             """
             SELECT a.id, e.vector::text FROM assets a
@@ -81,8 +82,8 @@ public struct ClusterRepository: Sendable {
               AND a.kind IN ('image', 'video') AND a.status <> 'purged'
             ORDER BY a.id
             """, logger: logger)
-        var result: [(id: UUID, vector: [Float])] = []
-        for try await (id, text) in rows.decode((UUID, String).self) { result.append((id, VectorText.values(text))) }
+        var result: [(id: UUID, text: String)] = []
+        for try await (id, text) in rows.decode((UUID, String).self) { result.append((id, text)) }
         return result
     }
 

@@ -69,7 +69,9 @@ public struct DuplicateRepository: Sendable {
             """
             SELECT other.asset_id FROM perceptual_hashes mine
             JOIN perceptual_hashes other ON other.pixel_digest = mine.pixel_digest AND other.asset_id <> mine.asset_id
+            JOIN assets a ON a.id = other.asset_id
             WHERE mine.asset_id = \(asset) AND mine.segment = 0 AND mine.pixel_digest IS NOT NULL
+              AND a.owner = \(owner) AND a.trashed_at IS NULL AND a.status <> 'purged'
             LIMIT 100
             """, logger: logger)
         for try await id in pixelRows.decode(UUID.self) { found.insert(id) }
@@ -79,8 +81,9 @@ public struct DuplicateRepository: Sendable {
         for try await hash in hashRows.decode(Int64.self) { hashes.append(hash) }
         let bands = PerceptualHashRepository(client: client, logger: logger)
         for hash in Set(hashes) {
-            for match in try await bands.near(UInt64(bitPattern: hash), within: hashDistance, owner: owner, limit: 50)
-            where match.assetID != asset {
+            for match in try await bands.near(
+                UInt64(bitPattern: hash), within: hashDistance, owner: owner, excluding: asset, limit: 50)
+            {
                 found.insert(match.assetID)
             }
         }

@@ -11,7 +11,7 @@ public struct MediaProposals: Sendable {
         public var opened: [UUID] = []
         public var kept: [UUID] = []
         public var superseded: [UUID] = []
-        /// Found again after an admin rejected the same proposal: not reopened.
+        /// Found again after an admin rejected (or approved) the same proposal: not reopened.
         public var declined = 0
     }
 
@@ -29,10 +29,13 @@ public struct MediaProposals: Sendable {
                 logger: logger)
             var outcome = Outcome()
             let wanted = Dictionary(desired.map { ($0.digest, $0) }) { first, _ in first }
+            // Locked, so an admin's decision on one of them is either before this (and it is no
+            // longer open here) or after (and it finds the state this leaves).
             let open = try await connection.query(
                 """
                 SELECT id, content_digest FROM proposals
                 WHERE owner = \(owner) AND kind = \(kind.rawValue) AND state = 'open'
+                ORDER BY id FOR UPDATE
                 """, logger: logger)
             var openDigests: Set<String> = []
             var stale: [UUID] = []
@@ -43,24 +46,28 @@ public struct MediaProposals: Sendable {
                     try await connection.query(
                         """
                         UPDATE proposals SET summary = \(proposal.summary), payload = \(proposal.payload)::jsonb
-                        WHERE id = \(id)
+                        WHERE id = \(id) AND state = 'open'
                         """, logger: logger)
                 } else {
                     stale.append(id)
                 }
             }
             for id in stale {
-                try await connection.query("UPDATE proposals SET state = 'superseded' WHERE id = \(id)", logger: logger)
+                try await connection.query(
+                    "UPDATE proposals SET state = 'superseded' WHERE id = \(id) AND state = 'open'", logger: logger)
                 try await LineageLog.append(
                     NewLineageEvent(actor: actor, action: "proposal.superseded", detail: [:]),
                     to: .other(.proposal, key: id.uuidString.lowercased()), on: connection, logger: logger)
                 outcome.superseded.append(id)
             }
             let fresh = wanted.values.filter { !openDigests.contains($0.digest) }.sorted { $0.digest < $1.digest }
+            // Rejected: not reopened unchanged. Approved: what it proposed is done; a pass that read
+            // the media before the approval committed must not reopen it.
             let rejected = try await connection.query(
                 """
                 SELECT content_digest FROM proposals
-                WHERE owner = \(owner) AND content_digest = ANY(\(fresh.map(\.digest))::text[]) AND state = 'rejected'
+                WHERE owner = \(owner) AND content_digest = ANY(\(fresh.map(\.digest))::text[])
+                  AND state IN ('rejected', 'approved')
                 """, logger: logger)
             var declined: Set<String> = []
             for try await digest in rejected.decode(String.self) { declined.insert(digest) }

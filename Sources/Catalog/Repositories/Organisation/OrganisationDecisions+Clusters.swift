@@ -8,7 +8,7 @@ extension OrganisationDecisions {
     public func approveCluster(
         _ proposalID: UUID, name edited: String?, excluded: Set<UUID>, actor: String
     ) async throws -> JSONValue {
-        try await client.transaction(logger: logger) { connection in
+        try await decision { connection in
             let proposal = try await Self.lockProposal(proposalID, kind: .cluster, on: connection, logger: logger)
             let payload = try Self.decodePayload(ClusterProposal.self, proposal.payload)
             guard excluded.isSubset(of: payload.members) else {
@@ -48,7 +48,7 @@ extension OrganisationDecisions {
 
     /// Puts unsorted media into the approved cluster the proposal names.
     public func approveAssignment(_ proposalID: UUID, excluded: Set<UUID>, actor: String) async throws -> JSONValue {
-        try await client.transaction(logger: logger) { connection in
+        try await decision { connection in
             let proposal = try await Self.lockProposal(proposalID, kind: .assignment, on: connection, logger: logger)
             let payload = try Self.decodePayload(AssignmentProposal.self, proposal.payload)
             let ids = payload.members.map(\.id)
@@ -80,7 +80,7 @@ extension OrganisationDecisions {
     /// of a rejected assignment are never proposed for that cluster again.
     public func rejectMediaProposal(_ proposalID: UUID, kind: ProposalKind, actor: String) async throws {
         precondition(kind == .cluster || kind == .assignment, "duplicates are dismissed, not rejected")
-        try await client.transaction(logger: logger) { connection in
+        try await decision { connection in
             let proposal = try await Self.lockProposal(proposalID, kind: kind, on: connection, logger: logger)
             if kind == .assignment {
                 let payload = try Self.decodePayload(AssignmentProposal.self, proposal.payload)
@@ -95,7 +95,7 @@ extension OrganisationDecisions {
     /// Renames a cluster; its folder follows the name, and every member moves with it.
     public func rename(_ clusterID: UUID, to name: String, actor: String) async throws {
         let name = try Self.validName(name)
-        try await client.transaction(logger: logger) { connection in
+        try await decision { connection in
             let cluster = try await Self.lockCluster(clusterID, on: connection, logger: logger)
             let slug =
                 ClusterName.slug(name) == cluster.slug
@@ -119,7 +119,7 @@ extension OrganisationDecisions {
     /// Moves every member of `source` into `target`; `source` stays, merged, for its history.
     public func merge(_ sourceID: UUID, into targetID: UUID, actor: String) async throws {
         guard sourceID != targetID else { throw Refusal.invalid("a cluster cannot be merged into itself") }
-        try await client.transaction(logger: logger) { connection in
+        try await decision { connection in
             // Both clusters' rows in id order, as any two decisions about them take them.
             let ordered = [sourceID, targetID].sorted { $0.uuidString < $1.uuidString }
             var locked: [UUID: LockedCluster] = [:]
@@ -158,7 +158,7 @@ extension OrganisationDecisions {
     public func split(
         _ clusterID: UUID, members memberIDs: Set<UUID>, name: String?, actor: String
     ) async throws -> UUID {
-        try await client.transaction(logger: logger) { connection in
+        try await decision { connection in
             let cluster = try await Self.lockCluster(clusterID, on: connection, logger: logger)
             let all = try await Self.liveMembers(of: clusterID, on: connection, logger: logger)
             let moving = all.filter { memberIDs.contains($0.id) }
@@ -191,7 +191,7 @@ extension OrganisationDecisions {
 
     /// Takes media out of a cluster, back to the unsorted folder, never to be proposed for it again.
     public func remove(_ memberIDs: Set<UUID>, from clusterID: UUID, actor: String) async throws {
-        try await client.transaction(logger: logger) { connection in
+        try await decision { connection in
             let cluster = try await Self.lockCluster(clusterID, on: connection, logger: logger)
             let members = try await Self.lockMembers(Array(memberIDs), on: connection, logger: logger)
             guard memberIDs.allSatisfy({ members[$0]?.clusterID == clusterID }) else {

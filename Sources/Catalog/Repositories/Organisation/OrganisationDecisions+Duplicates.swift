@@ -10,7 +10,7 @@ extension OrganisationDecisions {
     public func resolveDuplicates(
         _ proposalID: UUID, keeper chosen: UUID?, excluded: Set<UUID>, actor: String
     ) async throws -> JSONValue {
-        try await client.transaction(logger: logger) { connection in
+        try await decision { connection in
             let proposal = try await Self.lockProposal(proposalID, kind: .duplicate, on: connection, logger: logger)
             let payload = try Self.decodePayload(DuplicateProposal.self, proposal.payload)
             guard excluded.isSubset(of: payload.members) else {
@@ -72,7 +72,7 @@ extension OrganisationDecisions {
     /// "Not a duplicate": every pair of the group is remembered, so none of them is grouped again,
     /// whatever later passes (or a new embedding model) find.
     public func dismissDuplicates(_ proposalID: UUID, actor: String) async throws {
-        try await client.transaction(logger: logger) { connection in
+        try await decision { connection in
             let proposal = try await Self.lockProposal(proposalID, kind: .duplicate, on: connection, logger: logger)
             let payload = try Self.decodePayload(DuplicateProposal.self, proposal.payload)
             var pairs: [(UUID, UUID)] = []
@@ -154,7 +154,7 @@ extension OrganisationDecisions {
 
     /// Brings an asset back from the trash, to its cluster's folder or to the unsorted one.
     public func restore(_ assetID: UUID, actor: String) async throws {
-        try await client.transaction(logger: logger) { connection in
+        try await decision { connection in
             guard let member = try await Self.lockMembers([assetID], on: connection, logger: logger)[assetID],
                 member.trashed
             else { throw Refusal.notFound("asset in the trash") }

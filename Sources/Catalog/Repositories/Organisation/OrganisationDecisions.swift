@@ -40,10 +40,28 @@ public struct OrganisationDecisions: Sendable {
         let capturedAt: String?
     }
 
+    /// One transaction per decision, run again should PostgreSQL abort it to break a deadlock
+    /// with a concurrent writer (the lock order below makes that rare, not impossible).
+    func decision<Result: Sendable>(
+        _ body: @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.retryingConflicts(logger: logger) {
+            try await client.transaction(logger: logger) { connection in try await body(connection) }
+        }
+    }
+
+    /// Locks the assets as every writer of assets does: each one's lineage lock first (in
+    /// SHA-256, then id order), then the rows, so a decision never waits in a cycle with a stage
+    /// completion, an ingest repeat or the placement task.
     static func lockMembers(
         _ ids: [UUID], on connection: PostgresConnection, logger: Logger
     ) async throws -> [UUID: Member] {
         guard !ids.isEmpty else { return [:] }
+        let order = try await connection.query(
+            "SELECT id FROM assets WHERE id = ANY(\(ids)::uuid[]) ORDER BY sha256, id", logger: logger)
+        var ordered: [UUID] = []
+        for try await id in order.decode(UUID.self) { ordered.append(id) }
+        for id in ordered { try await LineageLog.lock(.asset(id), on: connection, logger: logger) }
         let rows = try await connection.query(
             """
             SELECT id, owner, media_type, cluster_id, trashed_at IS NOT NULL, status = 'purged', comments,

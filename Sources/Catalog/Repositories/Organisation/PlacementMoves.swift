@@ -35,6 +35,8 @@ public struct PlacementMoves: Sendable {
         public let original: String
         public let current: String?
         public let target: String
+        /// Targets of replaced moves that a crash may have left the file at.
+        public let earlier: [String]
         public let reason: String
     }
 
@@ -51,7 +53,10 @@ public struct PlacementMoves: Sendable {
             SELECT id, \(owner), target, \(reason), \(actor)
             FROM unnest(\(moves.map(\.assetID))::uuid[], \(moves.map(\.target))::text[]) AS x(id, target)
             ON CONFLICT (asset_id) DO UPDATE SET target_key = excluded.target_key, reason = excluded.reason,
-                actor = excluded.actor, created_at = now()
+                actor = excluded.actor, created_at = now(),
+                earlier_targets = CASE WHEN placement_moves.target_key = excluded.target_key
+                                       THEN placement_moves.earlier_targets
+                                       ELSE placement_moves.earlier_targets || placement_moves.target_key END
             """, logger: logger)
         try await JobRepository.enqueue(
             TaskRequest(kind: taskKind, key: taskKey(owner: owner), payload: ["owner": .string(owner)]),
@@ -66,51 +71,77 @@ public struct PlacementMoves: Sendable {
     }
 
     /// Performs up to `limit` of the owner's recorded moves: `perform` moves the files (the rows
-    /// are locked meanwhile), and one transaction then records where each asset now is. Returns
-    /// how many were completed; 0 when none is left (or every one left is being moved elsewhere).
+    /// are locked meanwhile) and returns the assets whose bytes were nowhere; one transaction then
+    /// records where each asset now is. Returns how many moves were settled; 0 when none is left.
+    ///
+    /// Locks are taken in the order of every writer of assets: the assets' lineage locks (SHA-256,
+    /// then id), then their rows, then the moves' rows; so the task never waits in a cycle with a
+    /// decision recording new moves or a stage completing.
     public func performPending(
-        owner: String, limit: Int, perform: @Sendable ([Pending]) async throws -> Void
+        owner: String, limit: Int, perform: @Sendable ([Pending]) async throws -> Set<UUID>
     ) async throws -> Int {
         try await client.transaction(logger: logger) { connection in
-            let rows = try await connection.query(
+            let next = try await connection.query(
                 """
-                SELECT m.asset_id, a.storage_key, a.placement_key, m.target_key, m.reason, m.actor, encode(a.sha256, 'hex')
-                FROM placement_moves m JOIN assets a ON a.id = m.asset_id
+                SELECT m.asset_id FROM placement_moves m JOIN assets a ON a.id = m.asset_id
                 WHERE m.owner = \(owner)
                 ORDER BY m.created_at, m.asset_id
                 LIMIT \(limit)
-                FOR UPDATE OF m SKIP LOCKED
+                """, logger: logger)
+            var candidates: [UUID] = []
+            for try await id in next.decode(UUID.self) { candidates.append(id) }
+            guard !candidates.isEmpty else { return 0 }
+            let order = try await connection.query(
+                "SELECT id FROM assets WHERE id = ANY(\(candidates)::uuid[]) ORDER BY sha256, id", logger: logger)
+            var ordered: [UUID] = []
+            for try await id in order.decode(UUID.self) { ordered.append(id) }
+            for id in ordered { try await LineageLog.lock(.asset(id), on: connection, logger: logger) }
+            let rows = try await connection.query(
+                """
+                SELECT m.asset_id, a.storage_key, a.placement_key, m.target_key, m.earlier_targets, m.reason, m.actor
+                FROM placement_moves m JOIN assets a ON a.id = m.asset_id
+                WHERE m.asset_id = ANY(\(candidates)::uuid[])
+                ORDER BY a.sha256, a.id
+                FOR UPDATE OF a, m
                 """, logger: logger)
             var pending: [Pending] = []
             var actors: [UUID: String] = [:]
-            var lockOrder: [(sha256: String, id: UUID)] = []
-            for try await (id, original, current, target, reason, actor, sha256) in rows.decode(
-                (UUID, String, String?, String, String, String, String).self)
+            for try await (id, original, current, target, earlier, reason, actor) in rows.decode(
+                (UUID, String, String?, String, [String], String, String).self)
             {
                 pending.append(
-                    Pending(assetID: id, original: original, current: current, target: target, reason: reason))
+                    Pending(
+                        assetID: id, original: original, current: current, target: target, earlier: earlier,
+                        reason: reason))
                 actors[id] = actor
-                lockOrder.append((sha256, id))
             }
+            // Another run settled them between the two reads.
             guard !pending.isEmpty else { return 0 }
-            try await perform(pending)
-            // Assets' chains in the order of every multi-asset write: SHA-256, then id.
-            let byID = Dictionary(uniqueKeysWithValues: pending.map { ($0.assetID, $0) })
-            for (_, id) in lockOrder.sorted(by: { ($0.sha256, $0.id.uuidString) < ($1.sha256, $1.id.uuidString) }) {
-                let move = byID[id]!
-                try await connection.query(
-                    """
-                    UPDATE assets SET placement_key = \(move.target), updated_at = now() WHERE id = \(move.assetID)
-                    """, logger: logger)
-                if move.current != move.target {
-                    try await LineageLog.append(
-                        NewLineageEvent(
-                            actor: actors[move.assetID]!, action: "asset.moved",
-                            detail: [
-                                "from": move.current.map(JSONValue.string) ?? .null, "to": .string(move.target),
-                                "reason": .string(move.reason),
-                            ]), to: move.assetID, on: connection, logger: logger)
+            let missing = try await perform(pending)
+            for move in pending {
+                let event: NewLineageEvent
+                if missing.contains(move.assetID) {
+                    // Nothing to move: the record goes, with the reason, rather than stop every
+                    // later move of the owner.
+                    event = NewLineageEvent(
+                        actor: actors[move.assetID]!, action: "asset.move_failed",
+                        detail: [
+                            "to": .string(move.target), "reason": .string(move.reason),
+                            "error": .string("no file at its place nor at \(move.original)"),
+                        ])
+                } else {
+                    try await connection.query(
+                        "UPDATE assets SET placement_key = \(move.target), updated_at = now() WHERE id = \(move.assetID)",
+                        logger: logger)
+                    guard move.current != move.target else { continue }
+                    event = NewLineageEvent(
+                        actor: actors[move.assetID]!, action: "asset.moved",
+                        detail: [
+                            "from": move.current.map(JSONValue.string) ?? .null, "to": .string(move.target),
+                            "reason": .string(move.reason),
+                        ])
                 }
+                try await LineageLog.append(event, to: move.assetID, on: connection, logger: logger, lockHeld: true)
             }
             try await connection.query(
                 "DELETE FROM placement_moves WHERE asset_id = ANY(\(pending.map(\.assetID))::uuid[])", logger: logger)
@@ -128,14 +159,6 @@ public struct PlacementMoves: Sendable {
             """, logger: logger)
         for try await _ in rows { return true }
         return false
-    }
-
-    /// Owners with moves recorded and not yet performed: after a restart, each gets its task again.
-    public func ownersWithPendingMoves() async throws -> [String] {
-        let rows = try await client.query("SELECT DISTINCT owner FROM placement_moves", logger: logger)
-        var owners: [String] = []
-        for try await owner in rows.decode(String.self) { owners.append(owner) }
-        return owners
     }
 
     public func pendingCount(owner: String? = nil) async throws -> Int {

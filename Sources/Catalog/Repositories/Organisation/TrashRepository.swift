@@ -58,9 +58,16 @@ public struct TrashRepository: Sendable {
                 """
                 DELETE FROM duplicate_pairs WHERE asset_a = ANY(\(ids)::uuid[]) OR asset_b = ANY(\(ids)::uuid[])
                 """, logger: logger)
+            // The content's hash moves into the metadata: the (owner, SHA-256) slot is free, so the
+            // same bytes uploaded again are a new asset, processed anew, not a repeat of one whose
+            // content is gone.
             try await connection.query(
-                "UPDATE assets SET status = 'purged', updated_at = now() WHERE id = ANY(\(ids)::uuid[])",
-                logger: logger)
+                """
+                UPDATE assets SET status = 'purged', updated_at = now(),
+                    metadata = metadata || jsonb_build_object('purged', jsonb_build_object('sha256', encode(sha256, 'hex'))),
+                    sha256 = sha256(('purged:' || id::text)::bytea)
+                WHERE id = ANY(\(ids)::uuid[])
+                """, logger: logger)
             for id in ids {
                 try await LineageLog.append(
                     NewLineageEvent(
