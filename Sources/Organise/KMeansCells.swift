@@ -1,3 +1,5 @@
+import Foundation
+
 /// A coarse partition of unit vectors into cells by spherical k-means: the inverted file that
 /// keeps the density pass from comparing every pair.
 struct KMeansCells {
@@ -55,17 +57,37 @@ struct KMeansCells {
     }
 }
 
-/// A small, seeded generator: the same input gives the same cells on every run.
-struct SplitMix64: RandomNumberGenerator {
+/// A small, seeded generator: the same input gives the same cells on every run (and the tests and
+/// benchmarks the same synthetic vectors).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension SplitMix64 {
+    /// A direction drawn uniformly on the sphere (normals by Box–Muller, normalised): synthetic
+    /// embeddings for the tests and the benchmark.
+    public mutating func unitVector(_ dimensions: Int) -> [Float] {
+        var values: [Float] = []
+        values.reserveCapacity(dimensions + 1)
+        while values.count < dimensions {
+            let u = max(Double(next() >> 11) / Double(1 << 53), 1e-12)
+            let v = Double(next() >> 11) / Double(1 << 53)
+            let radius = (-2 * log(u)).squareRoot()
+            values.append(Float(radius * cos(2 * .pi * v)))
+            values.append(Float(radius * sin(2 * .pi * v)))
+        }
+        values.removeLast(values.count - dimensions)
+        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return values.map { $0 / norm }
     }
 }

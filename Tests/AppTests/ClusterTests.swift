@@ -34,17 +34,27 @@ import Testing
         return (try versions("rocket.jpg", "rocket"), try versions("chelsea.png", "cat"))
     }
 
+    /// Uploads the library and waits for its pass: the two groups' ids and cluster proposals.
+    func proposed(
+        _ client: some TestClientProtocol, _ app: TestApp
+    ) async throws -> (
+        rocketIDs: Set<UUID>, catIDs: Set<UUID>, rocketProposal: ProposalRecord, catProposal: ProposalRecord
+    ) {
+        let (rockets, cats) = try library()
+        let ids = try await Organising.upload(rockets + cats, client: client, key: app.adminKey)
+        let (rocketIDs, catIDs) = (Set(ids.prefix(5)), Set(ids.suffix(5)))
+        try await Organising.settle(app, ids)
+        let proposals = try await Organising.openProposals(app, kind: .cluster)
+        #expect(Set(proposals.map(Organising.members)) == [rocketIDs, catIDs], "\(proposals.map(\.summary))")
+        return (
+            rocketIDs, catIDs, try #require(proposals.first { Organising.members($0) == rocketIDs }),
+            try #require(proposals.first { Organising.members($0) == catIDs })
+        )
+    }
+
     @Test func groupsBecomeFoldersThatFollowRenameMergeAndSplit() async throws {
         try await TestApp.run(configure: Organising.configure) { client, app in
-            let (rockets, cats) = try library()
-            let ids = try await Organising.upload(rockets + cats, client: client, key: app.adminKey)
-            let (rocketIDs, catIDs) = (Set(ids.prefix(5)), Set(ids.suffix(5)))
-            try await Organising.settle(app, ids)
-
-            let proposals = try await Organising.openProposals(app, kind: .cluster)
-            #expect(Set(proposals.map(Organising.members)) == [rocketIDs, catIDs], "\(proposals.map(\.summary))")
-            let rocketProposal = try #require(proposals.first { Organising.members($0) == rocketIDs })
-            let catProposal = try #require(proposals.first { Organising.members($0) == catIDs })
+            let (rocketIDs, catIDs, rocketProposal, catProposal) = try await proposed(client, app)
             let payload = try JSONDecoder().decode(ClusterProposal.self, from: Data(rocketProposal.payload.utf8))
             #expect(payload.cohesion > 0.85)
             #expect(!payload.exemplars.isEmpty && Set(payload.exemplars).isSubset(of: rocketIDs))
@@ -140,13 +150,7 @@ import Testing
     /// for that cluster again.
     @Test func decisionsAreKeptAcrossPasses() async throws {
         try await TestApp.run(configure: Organising.configure) { client, app in
-            let (rockets, cats) = try library()
-            let ids = try await Organising.upload(rockets + cats, client: client, key: app.adminKey)
-            let (rocketIDs, catIDs) = (Set(ids.prefix(5)), Set(ids.suffix(5)))
-            try await Organising.settle(app, ids)
-            let proposals = try await Organising.openProposals(app, kind: .cluster)
-            let rocketProposal = try #require(proposals.first { Organising.members($0) == rocketIDs })
-            let catProposal = try #require(proposals.first { Organising.members($0) == catIDs })
+            let (rocketIDs, catIDs, rocketProposal, catProposal) = try await proposed(client, app)
             let left = try #require(rocketIDs.first)
             let approved = try await client.call(
                 .post, "/api/v1/proposals/\(rocketProposal.id.text)/approve", key: app.adminKey,

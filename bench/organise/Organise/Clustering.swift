@@ -8,7 +8,7 @@ import Organise
 enum ClusteringBench {
     static func run(count: Int, centres: Int, dimensions: Int, spread: Float, newAssets: Int, runs: Int) {
         print("== clustering: \(count) vectors, \(dimensions)-d, around \(centres) centres, spread \(spread) ==")
-        var random = Random(seed: 42)
+        var random = SplitMix64(seed: 42)
         let centreVectors = (0..<centres).map { _ in random.unitVector(dimensions) }
         func draw(_ n: Int) -> (UnitVectors, [Int]) {
             var vectors = UnitVectors(dimensions: dimensions)
@@ -100,34 +100,4 @@ func median(_ values: [Double]) -> Double {
     guard !sorted.isEmpty else { return 0 }
     return sorted.count % 2 == 1
         ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-}
-
-struct Random {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-
-    mutating func unitVector(_ dimensions: Int) -> [Float] {
-        var values: [Float] = []
-        values.reserveCapacity(dimensions + 1)
-        while values.count < dimensions {
-            let u = max(uniform(), 1e-12)
-            let v = uniform()
-            let radius = (-2 * log(u)).squareRoot()
-            values.append(Float(radius * cos(2 * .pi * v)))
-            values.append(Float(radius * sin(2 * .pi * v)))
-        }
-        values.removeLast(values.count - dimensions)
-        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return values.map { $0 / norm }
-    }
 }
