@@ -27,6 +27,19 @@ public struct DensityClustering: Sendable {
         /// Each group's rows in ascending order; the largest group first.
         public var groups: [[Int]]
         public var unsorted: [Int]
+
+        /// A label per row, to score against known groups: each group's index, and a label of
+        /// its own for every unsorted row (it is in no group).
+        public func labels(count: Int) -> [Int] {
+            var labels = [Int](repeating: -1, count: count)
+            for (index, group) in groups.enumerated() { for row in group { labels[row] = index } }
+            var next = groups.count
+            for row in unsorted {
+                labels[row] = next
+                next += 1
+            }
+            return labels
+        }
     }
 
     public func cluster(_ vectors: UnitVectors) -> Result {

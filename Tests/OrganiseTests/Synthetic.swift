@@ -26,15 +26,3 @@ struct Synthetic {
         }
     }
 }
-
-/// Labels for ARI: each group's index, and a label of its own for every unsorted row.
-func predictedLabels(_ result: DensityClustering.Result, count: Int) -> [Int] {
-    var labels = [Int](repeating: -1, count: count)
-    for (index, group) in result.groups.enumerated() { for row in group { labels[row] = index } }
-    var next = result.groups.count
-    for row in result.unsorted {
-        labels[row] = next
-        next += 1
-    }
-    return labels
-}

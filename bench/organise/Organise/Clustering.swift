@@ -36,7 +36,7 @@ enum ClusteringBench {
             fullTimes.append(seconds(ContinuousClock.now - start))
         }
         guard let result else { return }
-        let ari = AdjustedRandIndex.score(labels, labelsOf(result, count: count))
+        let ari = AdjustedRandIndex.score(labels, result.labels(count: count))
         print(
             String(
                 format: "full pass: median %.2f s (runs: %@); clusters %d; ARI %.4f; unsorted %.2f%%",
@@ -77,17 +77,6 @@ enum ClusteringBench {
                     "incremental pass after %d new: median %.3f s; assigned %d (%.1f%% to the right cluster); new clusters from the pool %d",
                 newAssets, median(incrementalTimes), assigned, 100 * Double(correct) / Double(max(assigned, 1)),
                 newClusters))
-    }
-
-    static func labelsOf(_ result: DensityClustering.Result, count: Int) -> [Int] {
-        var labels = [Int](repeating: -1, count: count)
-        for (index, group) in result.groups.enumerated() { for row in group { labels[row] = index } }
-        var next = result.groups.count
-        for row in result.unsorted {
-            labels[row] = next
-            next += 1
-        }
-        return labels
     }
 }
 
