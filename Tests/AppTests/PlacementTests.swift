@@ -161,6 +161,62 @@ import Testing
     }
 }
 
+/// What resolving a duplicate group carries over to the keeper besides tags and comments.
+@Suite struct KeeperCarryTests {
+    @Test func theKeeperTakesOverACaptureTimeAndAClusterItLacks() async throws {
+        try await TestApp.run(workers: 0) { client, app in
+            let rocket = try Fixture.bytes("rocket.jpg")
+            let dated = ImageVariants.withExif(
+                try ImageVariants.make("rocket.jpg", ["-q:v", "9"], format: "jpg"), make: "Canon", model: "EOS R6",
+                taken: "2024:07:14 16:32:05")
+            let ids = try await Organising.upload(
+                [
+                    .init(name: "keeper.jpg", bytes: rocket, type: "image/jpeg"),
+                    .init(name: "dated.jpg", bytes: dated, type: "image/jpeg"),
+                    .init(name: "other.png", bytes: try Fixture.bytes("coffee.png"), type: "image/png"),
+                ], client: client, key: app.adminKey)
+            let (keeper, copy, other) = (ids[0], ids[1], ids[2])
+            // The copy's capture time as the media stage records it; no workers run here.
+            try await app.catalog.client.query(
+                """
+                UPDATE assets SET metadata = '{"exif": {"captured_at": "2024-07-14T16:32:05"}}'::jsonb WHERE id = \(copy)
+                """, logger: TestCluster.logger)
+            func open(_ kind: ProposalKind, _ payload: some Encodable) async throws -> UUID {
+                let text = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+                let outcome = try await app.catalog.mediaProposals.sync(
+                    owner: "admin", kind: kind,
+                    desired: [.init(kind: kind, digest: "\(kind)", summary: "test", payload: text, clusterID: nil)],
+                    actor: "test")
+                return try #require(outcome.opened.first)
+            }
+            let decisions = app.catalog.organisationDecisions
+            let cluster = ClusterProposal(
+                name: "Launches", members: [copy, other], exemplars: [copy], cohesion: 0.9, tags: [])
+            _ = try await decisions.approveCluster(
+                try await open(.cluster, cluster), name: nil, excluded: [], actor: "test")
+            let evidence = DuplicateEvidence(tier: .nearExact, hashDistance: 2, cosine: nil, reason: "test")
+            let group = DuplicateProposal(
+                tier: .nearExact, members: [keeper, copy], keeper: keeper, keeperReason: "the largest picture",
+                pairs: [.init(a: keeper, b: copy, evidence: evidence)])
+            let result = try await decisions.resolveDuplicates(
+                try await open(.duplicate, group), keeper: nil, excluded: [], actor: "test")
+            #expect(result["carried"]?["captured_at"] == .string("2024-07-14T16:32:05"))
+
+            let kept = try #require(try await app.catalog.assets.find(keeper))
+            #expect(kept.metadata["carried"]?["captured_at"] == .string("2024-07-14T16:32:05"))
+            let launches = try #require(try await app.catalog.clusters.list(owner: "admin").first)
+            #expect(kept.clusterID == launches.id, "the keeper joins the copy's cluster")
+            _ = try await PlacementTask(catalog: app.catalog, store: try FileSystemStore(root: app.storageRoot.path))
+                .run(key: "placement:admin", payload: ["owner": "admin"])
+            #expect(
+                try await app.catalog.assets.find(keeper)?.placementKey == "media/clusters/launches/\(keeper.text).jpg")
+            #expect(try await app.catalog.assets.find(copy)?.placementKey == "media/trash/\(copy.text).jpg")
+            let view = try await Organising.folderView(app)
+            #expect(view.isConsistent, "\(view)")
+        }
+    }
+}
+
 extension Array {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var result: [T] = []
