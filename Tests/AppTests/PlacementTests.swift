@@ -211,6 +211,17 @@ import Testing
             #expect(
                 try await app.catalog.assets.find(keeper)?.placementKey == "media/clusters/launches/\(keeper.text).jpg")
             #expect(try await app.catalog.assets.find(copy)?.placementKey == "media/trash/\(copy.text).jpg")
+
+            // Its owner uploading the copy again brings it back from the trash, to its cluster.
+            let again = try await Organising.upload(
+                [.init(name: "dated-again.jpg", bytes: dated, type: "image/jpeg")], client: client, key: app.adminKey)
+            #expect(again == [copy], "the same bytes are the same asset")
+            _ = try await PlacementTask(catalog: app.catalog, store: try FileSystemStore(root: app.storageRoot.path))
+                .run(key: "placement:admin", payload: ["owner": "admin"])
+            let back = try #require(try await app.catalog.assets.find(copy))
+            #expect(back.trashedAt == nil)
+            #expect(back.placementKey == "media/clusters/launches/\(copy.text).jpg")
+            #expect(try await Organising.actions(app, asset: copy).contains("asset.restored"))
             let view = try await Organising.folderView(app)
             #expect(view.isConsistent, "\(view)")
         }

@@ -59,7 +59,9 @@ public struct IngestRepository: Sendable {
                 try await connection.query(
                     "INSERT INTO ingest_requests (id, owner) VALUES (\(request.id), \(request.owner)) ON CONFLICT DO NOTHING",
                     logger: logger)
-                ids.merge(try await recordRepeats(repeats, request, on: connection)) { $1 }
+                let repeated = try await recordRepeats(repeats, request, on: connection)
+                try await restoreFromTrash(Array(repeated.values), request, on: connection)
+                ids.merge(repeated) { $1 }
             }
             try await placement?.write(owner: request.owner, on: connection, logger: logger)
             return (ids, queued)
@@ -133,6 +135,41 @@ public struct IngestRepository: Sendable {
             SELECT \(request.id), ord, asset_id, copies FROM input
             """, logger: logger)
         return ids
+    }
+
+    /// Media in the trash that their owner uploads again come back: to their cluster's folder or
+    /// to the unsorted one, as a restore would bring them. (Purged media are not repeats: a purge
+    /// frees their SHA-256.) Runs after `recordRepeats`, which holds the assets' lineage locks.
+    private func restoreFromTrash(
+        _ ids: [UUID], _ request: RequestContext, on connection: PostgresConnection
+    ) async throws {
+        let rows = try await connection.query(
+            """
+            UPDATE assets SET trashed_at = NULL, updated_at = now()
+            WHERE id = ANY(\(ids)::uuid[]) AND trashed_at IS NOT NULL AND status <> 'purged'
+            RETURNING id, media_type, cluster_id
+            """, logger: logger)
+        var restored: [(id: UUID, mediaType: String, cluster: UUID?)] = []
+        for try await (id, mediaType, cluster) in rows.decode((UUID, String, UUID?).self) {
+            restored.append((id, mediaType, cluster))
+        }
+        var moves: [PlacementMoves.Request] = []
+        for asset in restored {
+            let slug = try await asset.cluster.asyncFlatMap {
+                try await OrganisationDecisions.slug(of: $0, on: connection, logger: logger)
+            }
+            let target =
+                slug.map { FolderLayout.cluster($0, asset.id, mediaType: asset.mediaType) }
+                ?? FolderLayout.unsorted(asset.id, mediaType: asset.mediaType)
+            moves.append(.init(assetID: asset.id, target: target))
+            try await LineageLog.append(
+                NewLineageEvent(
+                    actor: request.actor, action: "asset.restored",
+                    detail: ["to": .string(target), "reason": .string("uploaded again")]),
+                to: asset.id, on: connection, logger: logger, lockHeld: true)
+        }
+        try await PlacementMoves.request(
+            moves, owner: request.owner, reason: "uploaded again", actor: request.actor, on: connection, logger: logger)
     }
 
     struct IngestConflict: Error, CustomStringConvertible {
