@@ -59,6 +59,18 @@ import Testing
         return 0
     }
 
+    /// A task waiting for its time is scheduled, not backlog: `/metrics` counts it as queued only
+    /// once it is due, so a periodic task never makes an idle queue look busy.
+    @Test func aTaskWaitingForItsTimeIsNotCountedAsQueued() async throws {
+        try await withCatalog { catalog, _ in
+            try await catalog.jobs.enqueue(
+                TaskRequest(kind: "later", key: "later:1", timing: .after(.seconds(3_600))), actor: "test")
+            #expect(try await catalog.jobs.countsByState()[.queued] == nil)
+            try await catalog.jobs.enqueue(TaskRequest(kind: "now", key: "now:1"), actor: "test")
+            #expect(try await catalog.jobs.countsByState()[.queued] == 1)
+        }
+    }
+
     @Test func fiftyConcurrentRequestsForOneKeyCreateOneTask() async throws {
         try await withCatalog { catalog, _ in
             let created = try await withThrowingTaskGroup(of: Bool.self) { group in

@@ -2,10 +2,17 @@ import Foundation
 import PostgresNIO
 
 extension JobRepository {
-    /// Queue depth by state, for `/metrics` and the admin overview.
+    /// Queue depth by state, for `/metrics` and the admin overview. A keyed task waiting for its
+    /// time (the next trash purge, an owner's debounced organise pass) is scheduled, not backlog:
+    /// it is not counted as queued until it is due.
     public func countsByState() async throws -> [JobState: Int] {
         var counts: [JobState: Int] = [:]
-        let rows = try await client.query("SELECT state, count(*)::int FROM jobs GROUP BY state", logger: logger)
+        let rows = try await client.query(
+            """
+            SELECT state, count(*)::int FROM jobs
+            WHERE NOT (state = 'queued' AND task_key IS NOT NULL AND run_after > now())
+            GROUP BY state
+            """, logger: logger)
         for try await (state, count) in rows.decode((String, Int).self) {
             counts[try .decoded(state, column: "jobs.state")] = count
         }
