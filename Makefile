@@ -23,15 +23,17 @@ test: setup lint
 	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build --parallel \
 		--skip ComputeIsolationTests --skip ConnectionHygieneTests --skip MediaStageTests --skip EmbeddingStageTests \
 		--skip ImagingTests --skip SchemaDecisionTests --skip HostileDocumentTests --skip 'SchemaTests\.' \
-		--skip DuplicateTests --skip ClusterTests --skip MergeCrashTests --skip FamilyTests
-	@# The media suites (organisation's too) decode images and video and run CLIP, the collection suites send
+		--skip DuplicateTests --skip ClusterTests --skip MergeCrashTests --skip FamilyTests \
+		--skip PlacementTests --skip TrashPurgeTests --skip KeeperCarryTests --skip DensityClusteringTests
+	@# The media suites (organisation's too: BLAS products, files moved) decode images and video and run CLIP, the collection suites send
 	@# thousands of documents or start twenty collections in one request, and the schema unit suite
 	@# builds statistics of 100,000 values:
 	@# beside the parallel suite they starve its timing-sensitive tests (subprocess timeouts, the
 	@# test client's 20 s per request) of CPU for seconds. They run after it, one at a time.
 	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build \
 		--filter 'MediaStageTests|EmbeddingStageTests|ImagingTests|SchemaDecisionTests|HostileDocumentTests|SchemaTests\.' \
-		--filter 'DuplicateTests|ClusterTests|MergeCrashTests|FamilyTests'
+		--filter 'DuplicateTests|ClusterTests|MergeCrashTests|FamilyTests|PlacementTests|TrashPurgeTests' \
+		--filter 'KeeperCarryTests|DensityClusteringTests'
 	@# Alone, one after the other: they measure latency (under 1 s) beside load they make on purpose,
 	@# which the rest of the suite running beside them would distort.
 	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build \
