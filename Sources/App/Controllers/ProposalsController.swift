@@ -212,11 +212,6 @@ extension Optional {
         guard let self else { throw error() }
         return self
     }
-
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
 }
 
 extension Array {
