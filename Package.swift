@@ -53,7 +53,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "Catalog", "Jobs", "Ingest", "Documents", "Schema", "Storage", "Media", "Multipart", "WireTypes",
-                "Organise",
+                "Organise", "Search",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -82,12 +82,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Media search: query vectors, the signals' look-ups, one fused ranking, the cut-off.
+        .target(name: "Search", dependencies: ["Catalog"]),
         // The stages and the pipeline definition.
         .target(
             name: "Processing",
             dependencies: [
                 "Catalog", "Jobs", "Storage", "Media", "Schema", "Imaging", "Subprocesses", "CLIP", "ModelHub",
-                "Organise",
+                "Organise", "Search",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -184,6 +186,7 @@ let package = Package(
             name: "MultipartTests", dependencies: ["Multipart", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
         .testTarget(name: "OrganiseTests", dependencies: ["Organise"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search"]),
         .testTarget(name: "ProcessingTests", dependencies: ["Processing"]),
         // What every integration suite shares: the test cluster, a live server built by the
         // production builder, raw HTTP, the real binary as a child process, test stages.

@@ -4,6 +4,7 @@ import Hummingbird
 import Ingest
 import Jobs
 import Logging
+import Search
 import ServiceLifecycle
 import Storage
 
@@ -19,11 +20,13 @@ public struct AppDependencies: Sendable {
     /// JSON collections: placing documents, proposals. Nil serves no collection routes and
     /// leaves documents unplaced (pipelines under test that are about the queue alone).
     public let documents: DocumentServices?
+    /// Turns search queries into vectors of the media's model; nil searches by words alone.
+    public let queryEmbedder: (any QueryEmbedder)?
 
     public init(
         catalog: CatalogDatabase, store: any BlobStore, pipeline: Pipeline, metrics: MetricsRegistry,
         configuration: AppConfiguration, documents: DocumentServices? = nil,
-        modelStatus: @escaping @Sendable () -> ModelStatus? = { nil }
+        queryEmbedder: (any QueryEmbedder)? = nil, modelStatus: @escaping @Sendable () -> ModelStatus? = { nil }
     ) {
         self.catalog = catalog
         self.store = store
@@ -31,6 +34,7 @@ public struct AppDependencies: Sendable {
         self.metrics = metrics
         self.configuration = configuration
         self.documents = documents
+        self.queryEmbedder = queryEmbedder
         self.modelStatus = modelStatus
     }
 }
@@ -49,13 +53,14 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
     let api = router.group("api/v1").add(
         middleware: APIKeyMiddleware(keys: dependencies.catalog.apiKeys, cache: principals))
     let configuration = dependencies.configuration
+    let ingest = IngestService(
+        catalog: dependencies.catalog, store: dependencies.store,
+        firstStage: dependencies.pipeline.root.reference,
+        maxAttempts: configuration.workers.retry.maxAttempts,
+        inlineDocumentBytes: configuration.inlineDocumentBytes, documents: dependencies.documents?.ingest,
+        settledDocumentStages: dependencies.pipeline.stagesSettledAtIngest, logger: logger)
     IngestController(
-        service: IngestService(
-            catalog: dependencies.catalog, store: dependencies.store,
-            firstStage: dependencies.pipeline.root.reference,
-            maxAttempts: configuration.workers.retry.maxAttempts,
-            inlineDocumentBytes: configuration.inlineDocumentBytes, documents: dependencies.documents?.ingest,
-            settledDocumentStages: dependencies.pipeline.stagesSettledAtIngest, logger: logger),
+        service: ingest,
         catalog: dependencies.catalog, store: dependencies.store,
         limits: .init(
             maximumBodyBytes: configuration.maximumUploadBytes, maximumJSONBytes: configuration.maximumJSONBytes,
@@ -69,6 +74,13 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
     }
     ProposalsController(catalog: dependencies.catalog, approvals: dependencies.documents?.approvals).addRoutes(to: api)
     OrganisationController(catalog: dependencies.catalog).addRoutes(to: api)
+    SearchController(
+        search: MediaSearch(
+            catalog: dependencies.catalog, embedder: dependencies.queryEmbedder, settings: configuration.search),
+        catalog: dependencies.catalog, store: dependencies.store, ingest: ingest,
+        metrics: SearchMetrics(registry: dependencies.metrics.registry),
+        maximumImageBytes: configuration.maximumSearchImageBytes
+    ).addRoutes(to: api)
     let admin = api.group("admin")
     AdminController(catalog: dependencies.catalog, store: dependencies.store, principals: principals).addRoutes(
         to: admin)

@@ -61,4 +61,5 @@ extension CatalogDatabase {
     public var organisationDecisions: OrganisationDecisions { OrganisationDecisions(client: client, logger: logger) }
     public var placementMoves: PlacementMoves { PlacementMoves(client: client, logger: logger) }
     public var trash: TrashRepository { TrashRepository(client: client, logger: logger) }
+    public var mediaSearch: MediaSearchRepository { MediaSearchRepository(client: client, logger: logger) }
 }

@@ -67,6 +67,8 @@ public enum Runtime {
             AppDependencies(
                 catalog: catalog, store: processing.store, pipeline: processing.pipeline, metrics: metrics,
                 configuration: configuration, documents: processing.documents,
+                queryEmbedder: CLIPQueryEmbedder(
+                    model: processing.model, limits: MediaSettings(configuration.media).limits),
                 modelStatus: { [model = processing.model] in model.status }),
             services: configuration.workers.concurrency > 0 ? [processing.workers] : [], logger: logger,
             onServerRunning: onServerRunning)

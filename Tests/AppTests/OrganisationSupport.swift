@@ -13,6 +13,9 @@ enum Organising {
     /// The tiny random checkpoint, tags for everything, a quick pass. Its random weights see
     /// unrelated photos at cosine 0.96, so "visually similar" is off (0.9999); the
     /// clustering threshold still separates the fixture groups (≥ 0.89 within, ≤ 0.5 across).
+    /// The id the tiny model's vectors are stored under.
+    static var modelID: String { TinyModel.folder.path }
+
     static func configure(_ configuration: inout AppConfiguration) {
         configuration.embedding.model = TinyModel.folder.path
         configuration.embedding.minimumTagScore = -1

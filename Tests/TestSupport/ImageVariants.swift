@@ -31,6 +31,22 @@ enum ImageVariants {
         ).first!
     }
 
+    /// A 320 × 240 MP4 showing each still for `secondsEach` seconds, one after the other (a
+    /// slideshow: each still is a moment of its own).
+    static func slideshow(_ stills: [String], secondsEach: Int) throws -> [UInt8] {
+        var arguments: [String] = []
+        var filter = ""
+        for (index, still) in stills.enumerated() {
+            arguments += ["-loop", "1", "-framerate", "25", "-t", "\(secondsEach)", "-i", Fixture.url(still).path]
+            filter += "[\(index)]scale=320:240,setsar=1,format=yuv420p[s\(index)];"
+        }
+        filter += stills.indices.map { "[s\($0)]" }.joined() + "concat=n=\(stills.count):v=1"
+        return try run(
+            arguments + ["-filter_complex", filter, "-c:v", "libx264", "-crf", "20", "-pix_fmt", "yuv420p"],
+            outputs: "slideshow.mp4"
+        ).first!
+    }
+
     /// The frame of a fixture video at `seconds`, as a JPEG.
     static func frame(_ fixture: String, at seconds: Double) throws -> [UInt8] {
         try run(

@@ -4,6 +4,7 @@ import Foundation
 import Jobs
 import NIOCore
 import Organise
+import Search
 
 /// Everything configurable, read from the environment (and `.env`), with the defaults of DESIGN.md.
 public struct AppConfiguration: Sendable {
@@ -34,6 +35,10 @@ public struct AppConfiguration: Sendable {
     public var documents = DocumentSettings()
     /// Duplicates, clusters and the trash (`CLUSTER_*`, `DUPLICATE_*`, `ORGANISE_*`, `TRASH_*`).
     public var organise = OrganiseSettings()
+    /// Media search (`SEARCH_*`).
+    public var search = MediaSearch.Settings()
+    /// The largest image `POST /api/v1/search` takes (`SEARCH_MAX_IMAGE_BYTES`).
+    public var maximumSearchImageBytes = 32 << 20
 
     /// The CLIP model of the semantic stages.
     public struct EmbeddingSettings: Sendable {
@@ -127,6 +132,7 @@ public struct AppConfiguration: Sendable {
         maximumCommentBytes = try integer("MAX_COMMENT_BYTES", default: maximumCommentBytes, range: 0...(1 << 20))
         try readDocumentSettings(environment)
         try readOrganiseSettings(environment)
+        try readSearchSettings(environment)
         if let text = environment["TAG_MIN_SCORE"], !text.isEmpty {
             guard let score = Double(text), (-1...1).contains(score) else {
                 throw Invalid(description: "TAG_MIN_SCORE=\(text) is not a cosine in [-1, 1]")
@@ -239,6 +245,29 @@ extension AppConfiguration {
         }
         if let value = try number("TRASH_PURGE_INTERVAL_SECONDS", in: 1...604_800) {
             organise.purgeInterval = .milliseconds(Int64(value * 1000))
+        }
+    }
+}
+
+extension AppConfiguration {
+    /// `SEARCH_EF_SEARCH`, `SEARCH_EXACT_BELOW`, `SEARCH_CUTOFF_SPREADS`, `SEARCH_MAX_IMAGE_BYTES`.
+    mutating func readSearchSettings(_ environment: [String: String]) throws {
+        func number(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            guard let value = Double(text), range.contains(value) else {
+                throw Invalid(description: "\(name)=\(text) is not a number in \(range)")
+            }
+            return value
+        }
+        if let value = try number("SEARCH_EF_SEARCH", in: 1...1000) { search.tuning.efSearch = Int(value) }
+        if let value = try number("SEARCH_EXACT_BELOW", in: 0...10_000_000) {
+            search.tuning.exactScanBelow = Int(value)
+        }
+        if let value = try number("SEARCH_CUTOFF_SPREADS", in: 0...20) {
+            search.cutoff = RelevanceCutoff(spreads: value, minimumSample: search.cutoff.minimumSample)
+        }
+        if let value = try number("SEARCH_MAX_IMAGE_BYTES", in: 1...Double(1 << 31)) {
+            maximumSearchImageBytes = Int(value)
         }
     }
 }

@@ -7,6 +7,8 @@ public struct AssetRepository: Sendable {
     let logger: Logger
 
     static let columns = columns(of: "assets")
+    /// How many cells `columns` reads: what follows them in a row starts here.
+    static let columnCount = 16
 
     /// The columns `decode` reads, of the table aliased `alias`.
     static func columns(of alias: String) -> String {
