@@ -12,7 +12,8 @@ struct AfaCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, WorkerCommand.self, ReprocessCommand.self, MigrateCommand.self, DatabaseCommand.self,
             KeysCommand.self,
-            AuditCommand.self, IngestCommand.self, StatusCommand.self, ReviewCommand.self, ModelCommand.self,
+            AuditCommand.self, IngestCommand.self, StatusCommand.self, SearchCommand.self, ReviewCommand.self,
+            ModelCommand.self,
             DoctorCommand.self,
         ])
 }

@@ -188,3 +188,146 @@ import WireTypes
     /// The tags the tiny model gave the first medium: any tag of a real medium filters.
     private func chelseaTagSource(_ ids: [UUID]) -> UUID { ids[2] }
 }
+
+/// The two promises that need more than a handful of photos: a video found at its moment, and a
+/// selective filter that still fills the page.
+@Suite struct SearchRecallTests {
+    @Test func aVideoIsFoundAtTheMomentThatShowsThePhoto() async throws {
+        try await TestApp.run(configure: Organising.configure) { client, app in
+            // Rocket for six seconds, then the astronaut for six: two scenes, two moments.
+            let stills = try ["rocket.jpg", "astronaut.png"].map {
+                try ImageVariants.make($0, ["-vf", "scale=320:240,setsar=1"], format: "png")
+            }
+            let video = try ImageVariants.slideshow(["rocket.jpg", "astronaut.png"], secondsEach: 6)
+            let ids = try await Organising.upload(
+                [.init(name: "launch.mp4", bytes: video, type: "video/mp4")], client: client, key: app.adminKey)
+            try await SearchTests.ready(app, ids)
+            let segments = try #require(try await app.catalog.assets.find(ids[0])?.metadata["segments"])
+            guard case .array(let list) = segments else { throw TimedOut(what: "segments") }
+            #expect(list.count >= 2, "a scene change at six seconds: \(segments)")
+
+            for (index, still) in stills.enumerated() {
+                let found = try await SearchTests.search(
+                    client, "cutoff=none", key: app.adminKey, method: .post, body: still, contentType: "image/png")
+                let hit = try #require(found.results.first)
+                #expect(hit.id == ids[0].text && hit.kind == "video")
+                let moment = try #require(hit.moments?.first, "a video names its best moment")
+                let shown = Double(index) * 6...Double(index + 1) * 6
+                let middle = (moment.start_seconds + moment.end_seconds) / 2
+                #expect(shown.contains(middle), "still \(index) is shown in \(shown), the moment is \(moment)")
+                #expect(moment.frame_url.hasSuffix("thumbnail?segment=\(moment.segment)"))
+                let frame = try await client.call(.get, moment.frame_url, key: app.adminKey)
+                #expect(frame.status == .ok, "the moment's frame is there to show")
+            }
+        }
+    }
+
+    /// 20,000 vectors, 1% of them tagged: the tag filter still returns `limit` results, the
+    /// nearest of the tagged ones, whether the exact scan or the index's iterative scan reads them.
+    @Test(arguments: [0, 5_000]) func aOnePercentFilterStillFillsThePage(exactScanBelow: Int) async throws {
+        try await TestApp.run(
+            workers: 0,
+            configure: {
+                Organising.configure(&$0)
+                $0.search.tuning.exactScanBelow = exactScanBelow
+                // The test client connects first, then waits while 20,000 rows are made: on a
+                // busy machine, longer than a fresh connection may stay silent by default.
+                $0.http.headerTimeout = .seconds(300)
+            }
+        ) { client, app in
+            let client2 = app.catalog.client
+            let model = Organising.modelID
+            try await client2.query(
+                """
+                WITH centres AS (
+                    SELECT g AS id, array_agg(random() - 0.5 ORDER BY i)::real[] AS v
+                    FROM generate_series(0, 49) g, generate_series(1, 16) i GROUP BY g
+                ), made AS (
+                    INSERT INTO assets (id, kind, owner, sha256, size, media_type, storage_key, status, metadata)
+                    SELECT gen_random_uuid(), 'image', 'admin', sha256(('search' || n)::bytea), 1000, 'image/jpeg',
+                           'raw/search/' || n, 'ready', '{}'
+                    FROM generate_series(0, 19999) n
+                    RETURNING id, (substr(storage_key, 12))::int AS n
+                ), tags AS (
+                    INSERT INTO asset_tags (asset_id, source, tag, score)
+                    SELECT id, 'test', 'rare', 0.5 FROM made WHERE n % 100 = 7
+                )
+                INSERT INTO embeddings (asset_id, model, segment, vector, stage, version)
+                SELECT m.id, \(model), 0,
+                       (SELECT array_agg(c.v[i] + 0.1 * (random() - 0.5) ORDER BY i) FROM generate_series(1, 16) i)::vector,
+                       'embed', 'test'
+                FROM made m JOIN centres c ON c.id = m.n % 50
+                """, logger: TestCluster.logger)
+            try await app.catalog.embeddings.ensureIndex(dimensions: 16)
+            try await client2.query("ANALYZE assets", logger: TestCluster.logger)
+            try await client2.query("ANALYZE embeddings", logger: TestCluster.logger)
+            try await client2.query("ANALYZE asset_tags", logger: TestCluster.logger)
+
+            var start: UUID?
+            for try await id in try await client2.query(
+                "SELECT id FROM assets WHERE storage_key = 'raw/search/12345'", logger: TestCluster.logger
+            ).decode(UUID.self) { start = id }
+            let origin = try #require(start)
+            let found = try await SearchTests.search(
+                client, "similar_to=\(origin.text)&tag=rare&limit=10&cutoff=none", key: app.adminKey)
+            #expect(found.results.count == 10, "a 1% filter still fills the page")
+            #expect(found.timing.vector_scan == (exactScanBelow == 0 ? "index" : "exact"))
+            // The ten nearest tagged vectors, compared exactly.
+            var exact: [String] = []
+            for try await id in try await client2.query(
+                """
+                SELECT e.asset_id FROM embeddings e JOIN asset_tags t ON t.asset_id = e.asset_id AND t.tag = 'rare'
+                WHERE e.model = \(model) AND e.asset_id <> \(origin)
+                ORDER BY e.vector <=> (SELECT vector FROM embeddings WHERE asset_id = \(origin))
+                LIMIT 10
+                """, logger: TestCluster.logger
+            ).decode(UUID.self) { exact.append(id.text) }
+            let recall = Double(Set(exact).intersection(found.results.map(\.id)).count) / 10
+            #expect(recall >= (exactScanBelow == 0 ? 0.9 : 1), "recall@10 \(recall)")
+            let unfiltered = try await SearchTests.search(
+                client, "similar_to=\(origin.text)&limit=10", key: app.adminKey)
+            #expect(unfiltered.results.count == 10)
+            #expect(unfiltered.cutoff?.applied == true, "20,000 media are enough to calibrate on")
+        }
+    }
+}
+
+/// `afa search` against a real `afa serve`: the table a person reads, and the JSON a script reads.
+@Suite struct SearchCommandTests {
+    @Test func theClientPrintsATableAndTheJSON() async throws {
+        try await withCatalog { catalog, database in
+            let folder = FileManager.default.temporaryDirectory.appending(path: "afa-search-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let photo = folder.appending(path: "rocket.jpg")
+            try Data(try Fixture.bytes("rocket.jpg")).write(to: photo)
+            try Data(try Fixture.bytes("chelsea.png")).write(to: folder.appending(path: "cat.png"))
+            let port = try freePort()
+            let environment = [
+                "AFA_DATA": folder.appending(path: "data").path, "PORT": "\(port)", "DATABASE_URL": database.url,
+                "EMBEDDING_MODEL": TinyModel.folder.path,
+            ]
+            let server = try AfaProcess(["serve"], environment: environment, name: "search-serve")
+            try await HTTPDriver(base: "http://127.0.0.1:\(port)").waitUntilHealthy(server)
+            let key = try await catalog.apiKeys.create(role: .user, owner: "searcher").key
+            let connection = ["--server", "http://127.0.0.1:\(port)", "--key", key]
+            let (uploaded, uploadOutput) = try await AfaProcess.run(
+                ["ingest", photo.path, folder.appending(path: "cat.png").path, "--wait"] + connection, environment: [:])
+            #expect(uploaded == 0, "\(uploadOutput)")
+
+            let (code, table) = try await AfaProcess.run(
+                ["search", "rocket", "--no-cutoff"] + connection, environment: [:])
+            #expect(code == 0, "\(table)")
+            let lines = table.split(separator: "\n")
+            #expect(lines.first?.hasPrefix("score") == true && lines.first?.contains("matched") == true, "\(table)")
+            #expect(lines.count >= 3 && lines[1].contains("clip,filename"), "the named photo first: \(table)")
+
+            let (jsonCode, json) = try await AfaProcess.run(
+                ["search", "--image", photo.path, "--json", "--limit", "1"] + connection, environment: [:])
+            #expect(jsonCode == 0, "\(json)")
+            let response = try JSONDecoder().decode(SearchResponse.self, from: Data(json.utf8))
+            #expect(response.results.count == 1 && (response.results.first?.similarity ?? 0) > 0.999)
+            #expect(try await server.stop() == 0)
+        }
+    }
+}
