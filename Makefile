@@ -5,7 +5,7 @@ CONFIG ?= debug
 AFA := .build/$(CONFIG)/afa
 export AFA_DATA ?= $(CURDIR)/var
 
-.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue bench-media bench-json bench-organise clean-data
+.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue bench-media bench-json bench-organise bench-fusion clean-data
 
 setup:
 	@bash scripts/setup.sh
@@ -66,6 +66,10 @@ bench-json: setup
 # Clustering quality and time, duplicate look-ups at 100k and 1M stored, files moved per second.
 bench-organise: setup
 	bash bench/organise/run.sh
+
+# Fusion and cut-off quality on a synthetic labelled library (pure, about 20 s).
+bench-fusion: setup
+	bash bench/search/fusion.sh
 
 clean-data:
 	-AFA_DATA=$(AFA_DATA) $(AFA) db stop

@@ -111,7 +111,7 @@ public struct MediaSearch: Sendable {
             .sorted { ($0.value, $1.key.uuidString) > ($1.value, $0.key.uuidString) }.map(\.key)
         var fusion = RankFusion<UUID>()
         if vector != nil { fusion.add(.clip, clipRanking) }
-        for (signal, items) in lists.ranked { fusion.add(signal, items) }
+        for (signal, items) in lists.ranked { fusion.add(signal, Self.inCLIPOrder(items, best)) }
         let fused = fusion.fused { $0.uuidString < $1.uuidString }
         let page = try await self.page(fused, request: request)
         timing.fusion = Self.milliseconds(since: fusionStart)
@@ -122,6 +122,24 @@ public struct MediaSearch: Sendable {
         return MediaSearchOutcome(
             hits: described, cutoff: cutoff, floor: floor, unavailable: unavailable, timing: timing, scan: scan,
             next: page.next)
+    }
+
+    /// A words' list ordered by CLIP similarity where known (media the vector search met), the
+    /// rest after in the list's own order. A text rank says little about short comments or
+    /// filenames ("dog" once is "dog" once); among the media that have the word, the one that
+    /// also looks like the query is the better answer (bench/search/Fusion: nDCG@10 0.866
+    /// against 0.850 in the text rank's order).
+    static func inCLIPOrder(_ items: [UUID], _ similarity: [UUID: Double]) -> [UUID] {
+        guard !similarity.isEmpty else { return items }
+        let position = Dictionary(items.enumerated().map { ($1, $0) }, uniquingKeysWith: min)
+        return items.sorted { lhs, rhs in
+            switch (similarity[lhs], similarity[rhs]) {
+            case (let left?, let right?): left != right ? left > right : position[lhs]! < position[rhs]!
+            case (.some, nil): true
+            case (nil, .some): false
+            case (nil, nil): position[lhs]! < position[rhs]!
+            }
+        }
     }
 
     static func cosine(_ a: [Float], _ b: [Float]) -> Double {
