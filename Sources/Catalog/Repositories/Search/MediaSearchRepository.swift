@@ -58,10 +58,13 @@ public struct MediaSearchRepository: Sendable {
             let statement: String
             switch scan {
             case .index:
+                // Both settings for this transaction only, in one round trip.
+                let ef = String(max(1, min(tuning.efSearch, 1000)))
                 try await connection.query(
-                    PostgresQuery(unsafeSQL: "SET LOCAL hnsw.ef_search = \(max(1, min(tuning.efSearch, 1000)))"),
-                    logger: logger)
-                try await connection.query("SET LOCAL hnsw.iterative_scan = relaxed_order", logger: logger)
+                    """
+                    SELECT set_config('hnsw.ef_search', \(ef), true),
+                           set_config('hnsw.iterative_scan', 'relaxed_order', true)
+                    """, logger: logger)
                 statement = """
                     SELECT e.asset_id, e.segment, e.start_seconds, e.end_seconds, 1 - (e.vector <=> \(vector)::vector)
                     FROM embeddings e JOIN assets a ON a.id = e.asset_id
