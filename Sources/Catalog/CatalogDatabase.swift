@@ -52,6 +52,7 @@ extension CatalogDatabase {
 
 extension CatalogDatabase {
     public var collectionRecords: CollectionRecords { CollectionRecords(client: client, logger: logger) }
+    public var documentSearch: DocumentSearchRepository { DocumentSearchRepository(client: client, logger: logger) }
 }
 
 extension CatalogDatabase {

@@ -23,10 +23,14 @@ import Testing
                     + #""cast_notes" jsonb)"#,
                 #"CREATE INDEX "orders__id_idx" ON "docs"."orders" ("id") INCLUDE ("asset_id")"#,
                 #"CREATE INDEX "orders__name_idx" ON "docs"."orders" ("name") INCLUDE ("asset_id")"#,
+                #"CREATE INDEX "orders__name_search" ON "docs"."orders" USING gin ("docs"."search_vector"("name"))"#,
                 #"CREATE INDEX "orders__tags_idx" ON "docs"."orders" USING gin ("tags")"#,
+                #"CREATE INDEX "orders__tags_search" ON "docs"."orders" USING gin ("docs"."search_vector"("tags"))"#,
                 #"CREATE INDEX "orders__meta_idx" ON "docs"."orders" USING gin ("meta" jsonb_path_ops)"#,
+                #"CREATE INDEX "orders__meta_search" ON "docs"."orders" USING gin ("docs"."search_vector"("meta"))"#,
                 #"CREATE INDEX "orders__a""b_idx" ON "docs"."orders" ("a""b") INCLUDE ("asset_id")"#,
                 #"CREATE INDEX "orders__extra_idx" ON "docs"."orders" USING gin ("extra" jsonb_path_ops)"#,
+                #"CREATE INDEX "orders__extra_search" ON "docs"."orders" USING gin ("docs"."search_vector"("extra"))"#,
             ])
     }
 
@@ -46,6 +50,7 @@ import Testing
             DDLWriter.createJSONBTable(table: "events", indexedPaths: [["kind"], ["a b", "it's"], ["A B", "it-s"]]) == [
                 #"CREATE TABLE "docs"."events" ("asset_id" uuid PRIMARY KEY, "doc" jsonb NOT NULL)"#,
                 #"CREATE INDEX "events__doc_idx" ON "docs"."events" USING gin ("doc" jsonb_path_ops)"#,
+                #"CREATE INDEX "events__doc_search" ON "docs"."events" USING gin ("docs"."search_vector"("doc"))"#,
                 #"CREATE INDEX "events__kind_idx" ON "docs"."events" (("doc" #> '{kind}'))"#,
                 #"CREATE STATISTICS "events__kind_stats" ON ("doc" #> '{kind}') FROM "docs"."events""#,
                 #"CREATE INDEX "events__a_b__it_s_idx" ON "docs"."events" (("doc" #> '{"a b",it''s}'))"#,
@@ -62,7 +67,8 @@ import Testing
                 == #"ALTER TABLE "docs"."orders" ADD COLUMN "colour" text"#)
         #expect(
             DDLWriter.indexes(table: "orders", column: column) == [
-                #"CREATE INDEX "orders__colour_idx" ON "docs"."orders" ("colour") INCLUDE ("asset_id")"#
+                #"CREATE INDEX "orders__colour_idx" ON "docs"."orders" ("colour") INCLUDE ("asset_id")"#,
+                #"CREATE INDEX "orders__colour_search" ON "docs"."orders" USING gin ("docs"."search_vector"("colour"))"#,
             ])
     }
 
@@ -83,6 +89,24 @@ import Testing
             #expect(widen.rewritesTable)
         }
         #expect(!DDLWriter.widen(table: "orders", column: "id", from: .text, to: .text).rewritesTable)
+    }
+
+    /// A column widened into text becomes searchable and gets the search's index; one that was
+    /// searchable keeps its index (the function behind it takes every searchable type).
+    @Test func wideningIntoTextAddsTheSearchIndex() {
+        func widened(_ from: ColumnType, _ to: ColumnType) -> [String] {
+            let current = TableLayout(
+                table: "orders", columns: [TableLayout.Column(name: "id", path: ["id"], type: from, notNull: false)])
+            var target = current
+            target.columns[0].type = to
+            return DDLWriter.statements(from: current, to: target).statements
+        }
+        let search = #"CREATE INDEX "orders__id_search" ON "docs"."orders" USING gin ("docs"."search_vector"("id"))"#
+        #expect(widened(.uuid, .text).last == search)
+        #expect(widened(.bigint, .jsonb).last == search)
+        #expect(widened(.text, .jsonb).count == 1)
+        #expect(widened(.textArray, .jsonb).count == 1)
+        #expect(widened(.bigint, .numeric).count == 1)
     }
 
     @Test func proposalsNeverRemoveAColumn() {

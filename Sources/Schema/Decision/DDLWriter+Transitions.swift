@@ -6,9 +6,10 @@ extension DDLWriter {
     )
         -> [String]
     {
-        // The same names `createJSONBTable` gives them: its first two statements are the table
-        // and the document's GIN index, which the staging table already has.
-        Array(createJSONBTable(table: table, indexedPaths: indexedPaths, schema: schema).dropFirst(2))
+        // The same names `createJSONBTable` gives them: its first three statements are the table
+        // and the document's two GIN indexes (containment, search), which the staging table
+        // already has.
+        Array(createJSONBTable(table: table, indexedPaths: indexedPaths, schema: schema).dropFirst(3))
     }
 
     /// The statements that take an approved table from `current` to `target`: new columns
@@ -26,6 +27,14 @@ extension DDLWriter {
                     table: target.table, column: column.name, from: before.type, to: column.type, schema: schema)
                 statements.append(widened.statement)
                 rewrites = rewrites || widened.rewritesTable
+                // A column that comes to hold text (a uuid or a date widened to text, anything
+                // to jsonb) gets the search's index. One it had stays valid: its expression
+                // names one function for every searchable type.
+                if column.type.isSearchable && !before.type.isSearchable {
+                    var names = IndexNames(table: target.table)
+                    statements += searchIndex(
+                        table: target.table, column: column.name, type: column.type, schema: schema, names: &names)
+                }
             } else {
                 statements.append(addColumn(table: target.table, column: column, schema: schema))
                 statements += indexes(table: target.table, column: column, schema: schema)

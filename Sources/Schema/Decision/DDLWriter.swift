@@ -25,12 +25,15 @@ public enum DDLWriter {
         statements.append(
             "CREATE INDEX \(SQL.quoted(extra)) ON \(table) USING gin (\(SQL.quoted(TableLayout.extraColumn)) jsonb_path_ops)"
         )
+        statements += searchIndex(
+            table: layout.table, column: TableLayout.extraColumn, type: .jsonb, schema: schema, names: &names)
         return statements
     }
 
     /// The indexes a column gets: a covering B-tree for scalars worth one (not `boolean`: two values
     /// rarely make a selective index), GIN for SQL arrays (`@>`, `&&`), GIN `jsonb_path_ops`
-    /// for jsonb columns (containment queries into maps and arrays of objects).
+    /// for jsonb columns (containment queries into maps and arrays of objects); and for a column
+    /// holding text, the full-text search's GIN index.
     public static func indexes(table: String, column: TableLayout.Column, schema: String = defaultSchema) -> [String] {
         var names = IndexNames(table: table)
         return indexes(table: table, column: column, schema: schema, names: &names)
@@ -53,9 +56,11 @@ public enum DDLWriter {
         case .jsonb: method = "USING gin (\(quoted) jsonb_path_ops)"
         }
         return ["CREATE INDEX \(SQL.quoted(names.claim(column.name, suffix: "idx"))) ON \(target) \(method)"]
+            + searchIndex(table: table, column: column.name, type: column.type, schema: schema, names: &names)
     }
 
-    /// The JSONB (and staging) form: the document as is, a GIN index for containment, and for
+    /// The JSONB (and staging) form: the document as is, a GIN index for containment, one for
+    /// full-text search over its strings, and for
     /// each frequent path an expression index and extended statistics, so the planner knows
     /// how selective a condition on that path is.
     public static func createJSONBTable(
@@ -68,6 +73,7 @@ public enum DDLWriter {
             "CREATE TABLE \(target) (\(SQL.quoted(TableLayout.assetIDColumn)) uuid PRIMARY KEY, \(document) jsonb NOT NULL)",
             "CREATE INDEX \(SQL.quoted(names.claim(documentColumn, suffix: "idx"))) ON \(target) USING gin (\(document) jsonb_path_ops)",
         ]
+        statements += searchIndex(table: table, column: documentColumn, type: .jsonb, schema: schema, names: &names)
         for path in indexedPaths {
             let expression = "\(document) #> \(SQL.textArrayLiteral(path))"
             let part = path.map { IdentifierSanitiser.words($0, fallback: "field") }.joined(separator: "__")
