@@ -25,7 +25,7 @@ test: setup lint
 		--skip ImagingTests --skip SchemaDecisionTests --skip HostileDocumentTests --skip 'SchemaTests\.' \
 		--skip DuplicateTests --skip ClusterTests --skip MergeCrashTests --skip FamilyTests \
 		--skip PlacementTests --skip TrashPurgeTests --skip KeeperCarryTests --skip DensityClusteringTests \
-		--skip 'SearchTests|SearchRecallTests|SearchCommandTests'
+		--skip 'SearchTests|SearchRecallTests|SearchCommandTests|DocumentSearchAPITests'
 	@# The media suites (organisation's and search's too: BLAS products, files moved, 20,000 vectors) decode images and video and run CLIP, the collection suites send
 	@# thousands of documents or start twenty collections in one request, and the schema unit suite
 	@# builds statistics of 100,000 values:
@@ -34,7 +34,7 @@ test: setup lint
 	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build \
 		--filter 'MediaStageTests|EmbeddingStageTests|ImagingTests|SchemaDecisionTests|HostileDocumentTests|SchemaTests\.' \
 		--filter 'DuplicateTests|ClusterTests|MergeCrashTests|FamilyTests|PlacementTests|TrashPurgeTests' \
-		--filter 'KeeperCarryTests|DensityClusteringTests' --filter 'SearchTests|SearchRecallTests|SearchCommandTests'
+		--filter 'KeeperCarryTests|DensityClusteringTests' --filter 'SearchTests|SearchRecallTests|SearchCommandTests|DocumentSearchAPITests'
 	@# Alone, one after the other: they measure latency (under 1 s) beside load they make on purpose,
 	@# which the rest of the suite running beside them would distort.
 	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build \

@@ -189,6 +189,58 @@ import WireTypes
     private func chelseaTagSource(_ ids: [UUID]) -> UUID { ids[2] }
 }
 
+/// JSON documents by their text values, alone or mixed with media.
+@Suite struct DocumentSearchAPITests {
+    @Test func documentsAreFoundByTheirWordsAndMixWithMedia() async throws {
+        try await TestApp.run(configure: Organising.configure) { client, app in
+            let documents = """
+                [{"customer": "ACME Zanzibar Ltd", "total": 5, "lines": [{"title": "spice"}]},
+                 {"customer": "Other", "note": "a shipment to Zanzibar"},
+                 {"customer": "Nobody", "note": "nothing to see"}]
+                """
+            let posted = try await client.call(
+                .post, "/api/v1/ingest?collection=invoices", key: app.adminKey, contentType: "application/json",
+                body: ByteBuffer(string: documents))
+            #expect(posted.status == .accepted)
+            let photo = try await Organising.upload(
+                [.init(name: "beach.png", bytes: try Fixture.bytes("chelsea.png"), type: "image/png")],
+                comments: "zanzibar", client: client, key: app.adminKey)
+            try await SearchTests.ready(app, photo)
+
+            let json = try await SearchTests.search(client, "type=json&query=zanzibar", key: app.adminKey)
+            #expect(json.results.count == 2)
+            for result in json.results {
+                #expect(result.type == "json" && result.collection?.name == "invoices")
+                #expect(result.snippet?.lowercased().contains("«zanzibar»") == true, "\(result)")
+            }
+            #expect(Set(json.results.compactMap(\.path)) == ["customer", "note"])
+
+            let all = try await SearchTests.search(client, "type=all&query=zanzibar&cutoff=none", key: app.adminKey)
+            #expect(all.results.map(\.type).sorted() == ["json", "json", "media"])
+            #expect(all.results.first { $0.type == "media" }?.id == photo[0].text)
+            var paged: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await SearchTests.search(
+                    client,
+                    "type=all&query=zanzibar&cutoff=none&limit=1"
+                        + (cursor.map { "&cursor=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
+                            ?? ""),
+                    key: app.adminKey)
+                paged += page.results.map(\.id)
+                cursor = page.next_cursor
+            } while cursor != nil && paged.count < 10
+            #expect(paged.sorted() == all.results.map(\.id).sorted(), "pages of one add up to the whole")
+
+            let stranger = try await app.userKey(owner: "stranger")
+            #expect(try await SearchTests.search(client, "type=all&query=zanzibar", key: stranger).results.isEmpty)
+            let noWords = try await client.call(
+                .get, "/api/v1/search?type=json&similar_to=\(photo[0].text)", key: stranger)
+            #expect(noWords.status == .badRequest)
+        }
+    }
+}
+
 /// The two promises that need more than a handful of photos: a video found at its moment, and a
 /// selective filter that still fills the page.
 @Suite struct SearchRecallTests {

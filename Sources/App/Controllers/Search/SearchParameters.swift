@@ -17,6 +17,8 @@ struct SearchParameters {
     var sort = MediaSearchRequest.Sort.relevance
     var limit = 10
     var cursor: SearchCursor?
+    /// The cursor as sent: JSON and mixed searches read it their own way.
+    var cursorToken: String?
     var cutoff = MediaSearchRequest.Cutoff.adaptive
     var minimumSimilarity: Double?
     var collection: UUID?
@@ -60,10 +62,14 @@ struct SearchParameters {
             self.sort = parsed
         }
         if let token = value("cursor") {
-            guard let parsed = SearchCursor(token: token), parsed.sort == sort.rawValue else {
-                throw APIError.badRequest("invalid_query", "cursor is not one this server issued for this sort")
+            guard token.utf8.count <= 2048 else { throw Self.foreignCursor }
+            cursorToken = token
+            if target == .media {
+                guard let parsed = SearchCursor(token: token), parsed.sort == sort.rawValue else {
+                    throw Self.foreignCursor
+                }
+                cursor = parsed
             }
-            cursor = parsed
         }
         if let cutoff = value("cutoff") {
             switch cutoff {
@@ -110,6 +116,9 @@ struct SearchParameters {
         }
         filename = value("filename")
     }
+
+    static let foreignCursor = APIError.badRequest(
+        "invalid_query", "cursor is not one this server issued for this search (type and sort)")
 
     /// `2019`, `2019-07`, `2019-07-14` or `2019-07-14T16:32:05`: compared with the camera's local time.
     static func localTime(_ text: String, _ name: String) throws -> String {
