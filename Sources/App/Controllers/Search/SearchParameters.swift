@@ -83,6 +83,7 @@ struct SearchParameters {
             minimumSimilarity = number
         }
         if let owner = value("owner") {
+            do { _ = try OwnerName(validating: owner) } catch { throw invalid("owner", "an owner name (\(error))") }
             guard owner == principal.owner || principal.isAdmin else { throw APIError.forbidden }
             scope.owner = owner
         } else if !principal.isAdmin {
@@ -99,7 +100,8 @@ struct SearchParameters {
             scope.cluster = id
         }
         if let tag = value("tag") {
-            guard tag.utf8.count <= 200 else { throw invalid("tag", "at most 200 bytes") }
+            guard tag.utf8.count <= 200, !tag.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else { throw invalid("tag", "at most 200 bytes, without control characters") }
             scope.tag = tag.lowercased()
         }
         scope.takenAfter = try value("taken_after").map { try Self.localTime($0, "taken_after") }
@@ -114,7 +116,12 @@ struct SearchParameters {
             guard let flag = Bool(keep) else { throw invalid("keep", "true or false") }
             self.keep = flag
         }
-        filename = value("filename")
+        if let name = value("filename") {
+            guard name.utf8.count <= 255,
+                !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else { throw invalid("filename", "at most 255 bytes, without control characters") }
+            filename = name
+        }
     }
 
     static let foreignCursor = APIError.badRequest(
