@@ -309,6 +309,14 @@ import Testing
     ]
 
     static let query: [Case] = [
+        // A body over the 1 MiB an admin's edits may have was a 500 (the bounded read's error was unexpected).
+        Case(
+            name: "resolve with a body over 1 MiB", status: 413, code: "payload_too_large",
+            request: { setting in
+                RawHTTP.request(
+                    "POST", "/api/v1/duplicates/\(UUID().uuidString)/resolve", key: setting.adminKey,
+                    headers: ["Content-Type: application/json"], body: [UInt8](repeating: 0x20, count: (1 << 20) + 1))
+            }),
         Case(
             name: "forged cursor at Int64.max", status: 400, code: "invalid_query",
             request: get(
