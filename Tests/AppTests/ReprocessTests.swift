@@ -78,3 +78,38 @@ import WireTypes
         }
     }
 }
+
+/// Found by Schemathesis: `POST /admin/reprocess` while a worker completed a stage of the same
+/// asset deadlocked in PostgreSQL, and the request was a 500.
+@Suite struct ReprocessConcurrencyTests {
+    @Test func aReprocessingWaitsForACompletionOfTheSameAsset() async throws {
+        try await withCatalog { catalog, _ in
+            let id = try #require(try await recordAssets(1, kind: .json, in: catalog, root: .verify).first)
+            try await catalog.client.query("UPDATE jobs SET state = 'done'", logger: TestCluster.logger)
+            let reprocessing = try await catalog.client.withTransaction(logger: TestCluster.logger) { connection in
+                // What a completion does first: the asset's lock, then its row…
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(hashtextextended('lineage:' || \(id)::text, 0))::text",
+                    logger: TestCluster.logger)
+                try await connection.query(
+                    "UPDATE assets SET updated_at = now() WHERE id = \(id)", logger: TestCluster.logger)
+                let reprocessing = Task {
+                    try await catalog.jobs.reprocess(
+                        StageReference(name: "verify", version: "2"), filter: AssetFilter(), applicableKinds: [.json],
+                        limit: 10)
+                }
+                try await eventually("the reprocessing to wait for the completion") {
+                    try await catalog.client.query("SELECT count(*)::int FROM pg_locks WHERE NOT granted")
+                        .decode(Int.self).first { _ in true } ?? 0 > 0
+                }
+                // …then the asset's jobs (its follow-ups), while the reprocessing waits.
+                try await connection.query(
+                    "UPDATE jobs SET updated_at = now() WHERE asset_id = \(id)", logger: TestCluster.logger)
+                return reprocessing
+            }
+            #expect(try await reprocessing.value == 1, "the reprocessing queues the stage once the completion is in")
+            let job = try await catalog.jobs.list(state: .queued, limit: 10).first
+            #expect(job?.assetID == id)
+        }
+    }
+}

@@ -106,7 +106,7 @@ struct ObjectsController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListResponse {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        let requestedOwner = query["owner"].map(String.init)
+        let requestedOwner = try request.ownerQuery()
         if let requestedOwner, requestedOwner != principal.owner, !principal.isAdmin { throw APIError.forbidden }
         let owner = principal.isAdmin ? requestedOwner : principal.owner
         var kind: AssetKind?

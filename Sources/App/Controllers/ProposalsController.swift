@@ -64,7 +64,7 @@ struct ProposalsController {
             }
             return state
         }
-        let requested = query["owner"].map(String.init)
+        let requested = try request.ownerQuery()
         if let requested, requested != principal.owner, !principal.isAdmin { throw APIError.forbidden }
         let owner = principal.isAdmin ? requested : principal.owner
         // A user sees schema proposals only: media proposals are the admin's.

@@ -22,7 +22,12 @@ struct ReprocessController {
         do { input = try await request.decode(as: ReprocessRequest.self, context: context) } catch {
             throw APIError.badRequest("invalid_body", "expected {\"stage\": …, \"kind\"?: …, \"owner\"?: …}")
         }
-        var filter = AssetFilter(owner: input.owner)
+        var filter = AssetFilter()
+        if let owner = input.owner {
+            do { filter.owner = try OwnerName(validating: owner).value } catch {
+                throw APIError.badRequest("invalid_body", error.description)
+            }
+        }
         if let kind = input.kind {
             guard let parsed = AssetKind(rawValue: kind) else {
                 throw APIError.badRequest("invalid_kind", "kind must be image, video or json")

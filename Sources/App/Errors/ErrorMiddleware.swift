@@ -19,6 +19,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as HTTPParserError {
             return try APIError(parserError: error).response(from: request, context: context)
+        } catch is NIOTooManyBytesError {
+            // A small body collected with a bound (`collect(upTo:)`: an admin's edits) that was larger.
+            return try APIError(
+                .contentTooLarge, code: "payload_too_large", "the request body is larger than this route accepts"
+            )
+            .response(from: request, context: context)
         } catch is RequestTimedOut {
             return try APIError.requestTimedOut.response(from: request, context: context)
         } catch let error as ChannelError {

@@ -96,18 +96,29 @@ extension JobRepository {
     /// finished it (done, failed or dead), whatever its version. The stages that require it
     /// follow, as after any completion. Batched, like every bulk change of the queue, so it never
     /// holds many rows locked: call again until it returns fewer than `limit`.
+    ///
+    /// The assets' locks come first, in the order of every multi-asset write, as a completion
+    /// takes them: locking the jobs first deadlocked with a completion of the same asset (which
+    /// holds the asset, then updates its jobs), and the request failed.
     public func reprocess(
         _ stage: StageReference, filter: AssetFilter, applicableKinds: [AssetKind], limit: Int
     ) async throws -> Int {
         let rows = try await client.query(
             """
-            WITH picked AS (
-                SELECT j.id FROM jobs j JOIN assets a ON a.id = j.asset_id
+            WITH candidates AS (
+                SELECT j.id, a.id AS asset_id, a.sha256 FROM jobs j JOIN assets a ON a.id = j.asset_id
                 WHERE j.stage = \(stage.name) AND j.state IN ('done', 'failed', 'dead')
                   AND a.kind = ANY(\(applicableKinds.map(\.rawValue)))
                   AND (\(filter.kind?.rawValue)::text IS NULL OR a.kind = \(filter.kind?.rawValue))
                   AND (\(filter.owner)::text IS NULL OR a.owner = \(filter.owner))
                 ORDER BY j.id LIMIT \(limit)
+            ), locked AS (
+                SELECT count(pg_advisory_xact_lock(hashtextextended('lineage:' || ordered.asset_id::text, 0))) AS locks
+                FROM (SELECT DISTINCT asset_id, sha256 FROM candidates ORDER BY sha256, asset_id OFFSET 0) ordered
+            ), picked AS (
+                SELECT j.id FROM jobs j
+                WHERE j.id IN (SELECT id FROM candidates) AND j.state IN ('done', 'failed', 'dead')
+                  AND EXISTS (SELECT 1 FROM locked)
                 FOR UPDATE OF j SKIP LOCKED
             ), requeued AS (
                 UPDATE jobs SET state = 'queued', version = \(stage.version), attempts = 0, last_error = NULL,

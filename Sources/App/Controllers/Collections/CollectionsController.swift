@@ -22,7 +22,7 @@ struct CollectionsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> CollectionList {
         let principal = try context.requirePrincipal()
-        let requested = request.uri.queryParameters["owner"].map(String.init)
+        let requested = try request.ownerQuery()
         if let requested, requested != principal.owner, !principal.isAdmin { throw APIError.forbidden }
         let owner = principal.isAdmin ? requested : principal.owner
         return CollectionList(
@@ -38,7 +38,7 @@ struct CollectionsController {
     private func visibleCollection(_ request: Request, context: AppRequestContext) async throws -> CollectionRecord {
         let principal = try context.requirePrincipal()
         guard let name = context.parameters.get("name") else { throw APIError.notFound("collection") }
-        let requested = request.uri.queryParameters["owner"].map(String.init)
+        let requested = try request.ownerQuery()
         if let requested, requested != principal.owner, !principal.isAdmin { throw APIError.notFound("collection") }
         guard let collection = try await catalog.collections.collection(owner: requested ?? principal.owner, name: name)
         else { throw APIError.notFound("collection") }

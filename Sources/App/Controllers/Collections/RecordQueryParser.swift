@@ -57,6 +57,7 @@ enum RecordQueryParser {
 
     static func path(_ text: String) throws -> [String] {
         guard !text.isEmpty else { throw invalid("a path names at least one key") }
+        guard !text.contains("\0") else { throw invalid("a path cannot hold a NUL character") }
         return text.split(separator: "/", omittingEmptySubsequences: false).map {
             $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
         }
@@ -102,7 +103,8 @@ enum RecordCursor {
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let id = (object["id"] as? String).flatMap(UUID.init(uuidString:))
+            let id = (object["id"] as? String).flatMap(UUID.init(uuidString:)),
+            (object["v"] as? String)?.contains("\0") != true
         else { return nil }
         return RecordQuery.Cursor(value: object["v"] as? String, assetID: id)
     }

@@ -52,7 +52,7 @@ struct OrganisationController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ClusterList {
         _ = try context.requireAdmin()
-        let owner = request.uri.queryParameters["owner"].map(String.init)
+        let owner = try request.ownerQuery()
         let clusters = try await catalog.clusters.list(owner: owner)
         return ClusterList(clusters: clusters.map { view($0, tags: nil, members: nil, next: nil) })
     }
@@ -161,7 +161,7 @@ struct OrganisationController {
 
     @Sendable func trash(_ request: Request, context: AppRequestContext) async throws -> TrashList {
         _ = try context.requireAdmin()
-        let owner = request.uri.queryParameters["owner"].map(String.init)
+        let owner = try request.ownerQuery()
         let items = try await catalog.trash.list(owner: owner, limit: 500)
         return TrashList(
             items: items.map {

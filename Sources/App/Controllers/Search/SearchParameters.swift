@@ -100,7 +100,8 @@ struct SearchParameters {
             scope.cluster = id
         }
         if let tag = value("tag") {
-            guard tag.utf8.count <= 200, !tag.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            guard tag.utf8.count <= 200,
+                !tag.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
             else { throw invalid("tag", "at most 200 bytes, without control characters") }
             scope.tag = tag.lowercased()
         }
