@@ -25,8 +25,9 @@ test: setup lint
 		--skip ImagingTests --skip SchemaDecisionTests --skip HostileDocumentTests --skip 'SchemaTests\.' \
 		--skip DuplicateTests --skip ClusterTests --skip MergeCrashTests --skip FamilyTests \
 		--skip PlacementTests --skip TrashPurgeTests --skip KeeperCarryTests --skip DensityClusteringTests \
-		--skip 'SearchTests|SearchRecallTests|SearchCommandTests|DocumentSearchAPITests' --skip SchemathesisTests
-	@# The media suites (organisation's and search's too: BLAS products, files moved, 20,000 vectors) decode images and video and run CLIP, the collection suites send
+		--skip 'AppTests\.(SearchTests|SearchRecallTests|SearchCommandTests|DocumentSearchAPITests|DocumentSearchTests)' \
+		--skip SchemathesisTests
+	@# The media suites (organisation's too: BLAS products, files moved) decode images and video and run CLIP, the collection suites send
 	@# thousands of documents or start twenty collections in one request, and the schema unit suite
 	@# builds statistics of 100,000 values:
 	@# beside the parallel suite they starve its timing-sensitive tests (subprocess timeouts, the
@@ -34,7 +35,11 @@ test: setup lint
 	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build \
 		--filter 'MediaStageTests|EmbeddingStageTests|ImagingTests|SchemaDecisionTests|HostileDocumentTests|SchemaTests\.' \
 		--filter 'DuplicateTests|ClusterTests|MergeCrashTests|FamilyTests|PlacementTests|TrashPurgeTests' \
-		--filter 'KeeperCarryTests|DensityClusteringTests' --filter 'SearchTests|SearchRecallTests|SearchCommandTests|DocumentSearchAPITests'
+		--filter 'KeeperCarryTests|DensityClusteringTests'
+	@# Search, one test at a time: each processes media with CLIP, makes 20,000 vectors or 5,000
+	@# documents, or runs `afa serve`, and answers within the test client's 20 s per request.
+	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build --no-parallel \
+		--filter 'AppTests\.(SearchTests|SearchRecallTests|SearchCommandTests|DocumentSearchAPITests|DocumentSearchTests)'
 	@# Alone, one after the other: they measure latency (under 1 s) beside load they make on purpose,
 	@# which the rest of the suite running beside them would distort.
 	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build \
