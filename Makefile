@@ -5,7 +5,7 @@ CONFIG ?= debug
 AFA := .build/$(CONFIG)/afa
 export AFA_DATA ?= $(CURDIR)/var
 
-.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue bench-media bench-json bench-organise clean-data
+.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue bench-media bench-json bench-organise bench-search clean-data
 
 setup:
 	@bash scripts/setup.sh
@@ -65,6 +65,10 @@ bench-json: setup
 # Clustering quality and time, duplicate look-ups at 100k and 1M stored, files moved per second.
 bench-organise: setup
 	bash bench/organise/run.sh
+
+# pgvector HNSW search at 100k and 1M: latency, recall@10, 1% filter (iterative vs exact), queries/s, index builds.
+bench-search: setup
+	bash bench/search/run.sh
 
 clean-data:
 	-AFA_DATA=$(AFA_DATA) $(AFA) db stop
