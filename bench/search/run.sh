@@ -11,8 +11,9 @@
 #      m 16 and ef_construction 64, with maintenance_work_mem MAINTENANCE_WORK_MEM (4GB);
 #   2. top-10 search as the service runs it (ef_search, relaxed iterative scan, owner join): p50, p99 of
 #      QUERIES (1000) after WARMUP (100), recall@10, for each ef_search in EF ("40 64 100 200");
-#   3. the same with the 1% tag filter, iterative scan and exact scan (materialised CTE); then 0.1%, 1%,
-#      10% at CROSSOVER_EF (100), CROSSOVER_QUERIES (200) each: where the exact scan wins;
+#   3. the same with the 1% tag filter, the service query and the exact scan (materialised CTE), and for
+#      comparison the relaxed order asked for 4 × 10 rows and the strict order; then 0.1%, 1%, 10% at
+#      CROSSOVER_EF (100), CROSSOVER_QUERIES (200) each: where the exact scan wins;
 #   4. queries per second with CLIENTS (8) connections for DURATION (10) seconds, unfiltered;
 #   5. where an unfiltered search's time goes (parts timed alone, EXPLAIN ANALYZE).
 # Every measurement prints the load average at its start: the machine may be shared.

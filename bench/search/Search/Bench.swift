@@ -14,7 +14,7 @@ struct Settings: Sendable {
     var crossoverQueries = 200
     var spread: Float = 0.4
     var rebuild = false
-    var sections: Set<String> = ["index", "search", "filter", "crossover", "qps", "breakdown"]
+    var sections: Set<String> = ["index", "search", "filter", "variants", "crossover", "qps", "breakdown"]
     let k = 10
 
     init(environment: [String: String]) {
@@ -39,23 +39,23 @@ struct SearchBench {
     let logger: Logger
 
     func run(count: Int) async throws {
-        print("== \(count) stored vectors ==")
+        report("== \(count) stored vectors ==")
         let synthetic = Synthetic(spread: settings.spread)
         let existing = try await scalar("SELECT count(*)::int FROM assets WHERE owner = 'bench'")
         guard existing <= count else {
-            print("\(existing) vectors already stored, more than \(count): skipped")
+            report("\(existing) vectors already stored, more than \(count): skipped")
             return
         }
         let loaded = existing < count
         if loaded {
-            print("loading rows \(existing)..<\(count) (load average \(loadAverage()))")
+            report("loading rows \(existing)..<\(count) (load average \(loadAverage()))")
             try await Load.run(client: client, synthetic: synthetic, from: existing, to: count, logger: logger)
         }
         let heap = try await megabytes("pg_relation_size('embeddings')")
         let toast = try await megabytes(
             "pg_relation_size((SELECT reltoastrelid FROM pg_class WHERE relname = 'embeddings'))")
         let assets = try await megabytes("pg_total_relation_size('assets')")
-        print(
+        report(
             "table: embeddings \(heap) MB heap + \(toast) MB TOAST (a 512-d vector is 2,056 bytes: stored out of "
                 + "line), assets \(assets) MB")
 
@@ -74,7 +74,7 @@ struct SearchBench {
         let exactStart = ContinuousClock.now
         let truth = ExactNeighbours(
             synthetic: synthetic, count: count, queries: Array(vectors.prefix(settings.queries)), k: settings.k)
-        print(
+        report(
             String(
                 format: "exact neighbours of %d queries (BLAS over the regenerated rows): %.1f s",
                 settings.queries, seconds(ContinuousClock.now - exactStart)))
@@ -85,10 +85,10 @@ struct SearchBench {
             try await buildIndexes(measured: measured, warmup: warmup, truth: truth)
         } else {
             let size = try await megabytes("pg_relation_size('embeddings_hnsw_512')")
-            print("index: reusing embeddings_hnsw_512, \(size) MB")
+            report("index: reusing embeddings_hnsw_512, \(size) MB")
         }
         if settings.sections.contains("search") {
-            print("-- top-\(settings.k) search, unfiltered (HNSW halfvec, relaxed iterative scan) --")
+            report("-- top-\(settings.k) search, unfiltered (HNSW halfvec, relaxed iterative scan) --")
             for ef in settings.efs {
                 try await latency(
                     "ef_search \(ef)", measured: measured, warmup: warmup, truth: truth, filter: nil
@@ -101,7 +101,7 @@ struct SearchBench {
         }
         if settings.sections.contains("filter") {
             let matching = try await scalar("SELECT count(*)::int FROM asset_tags WHERE tag = 'rare'")
-            print("-- top-\(settings.k) search with the 1% filter (tag 'rare': \(matching) assets) --")
+            report("-- top-\(settings.k) search with the 1% filter (tag 'rare': \(matching) assets) --")
             for ef in settings.efs {
                 let plan = try await planned(measured[0], tag: "rare", ef: ef)
                 try await latency(
@@ -121,11 +121,26 @@ struct SearchBench {
                     k: settings.k, logger: logger)
             }
         }
+        if settings.sections.contains("variants") {
+            report("-- the 1% filter, variants of the service query (for comparison) --")
+            for ef in settings.efs {
+                for (order, fetch) in [("relaxed_order", 4 * settings.k), ("strict_order", settings.k)] {
+                    try await latency(
+                        "\(order), LIMIT \(fetch) then the best \(settings.k), ef_search \(ef)", measured: measured,
+                        warmup: warmup, truth: truth, filter: "rare"
+                    ) { text in
+                        try await Queries.variantSearch(
+                            client: client, vector: text, tag: "rare", order: order, ef: ef, fetch: fetch,
+                            k: settings.k, logger: logger)
+                    }
+                }
+            }
+        }
         if settings.sections.contains("crossover") {
             try await crossover(measured: measured, warmup: warmup, truth: truth)
         }
         if settings.sections.contains("qps") {
-            print("-- queries per second, \(settings.clients) clients, unfiltered --")
+            report("-- queries per second, \(settings.clients) clients, unfiltered --")
             for ef in settings.efs { try await throughput(texts: measured, ef: ef) }
         }
         if settings.sections.contains("breakdown") {
@@ -152,7 +167,7 @@ struct SearchBench {
                 total += exact.count
             }
         }
-        print(
+        report(
             String(
                 format: "check: SQL exact scans agree with the BLAS neighbours on %d of %d rows; "
                     + "an unfiltered exact scan (sequential, float) takes %.0f ms",
@@ -165,7 +180,7 @@ struct SearchBench {
     func buildIndexes(measured: [String], warmup: [String], truth: ExactNeighbours) async throws {
         let memory = try await text("SHOW maintenance_work_mem")
         let workers = try await text("SHOW max_parallel_maintenance_workers")
-        print(
+        report(
             "-- HNSW builds (m 16, ef_construction 64: pgvector's defaults; maintenance_work_mem \(memory), "
                 + "max_parallel_maintenance_workers \(workers)) --")
         try await client.query("DROP INDEX IF EXISTS embeddings_hnsw_512", logger: logger)
@@ -180,7 +195,7 @@ struct SearchBench {
                 """, logger: logger)
             let built = seconds(ContinuousClock.now - start)
             let size = try await megabytes("pg_relation_size('bench_hnsw_vector_512')")
-            print(
+            report(
                 String(format: "vector (full precision): built in %.0f s, %d MB", built, size)
                     + " (load average \(load))")
             for ef in settings.efs {
@@ -199,7 +214,7 @@ struct SearchBench {
         try await catalog.embeddings.ensureIndex(dimensions: 512)
         let built = seconds(ContinuousClock.now - start)
         let size = try await megabytes("pg_relation_size('embeddings_hnsw_512')")
-        print(
+        report(
             String(format: "halfvec (the service's embeddings_hnsw_512): built in %.0f s, %d MB", built, size)
                 + " (load average \(load))")
     }
@@ -207,7 +222,7 @@ struct SearchBench {
     /// The filtered search at 0.1%, 1% and 10%: where the exact scan overtakes the iterative scan.
     func crossover(measured: [String], warmup: [String], truth: ExactNeighbours) async throws {
         let ef = settings.crossoverEF
-        print("-- filter selectivity: the service query (ef_search \(ef)) against the exact scan --")
+        report("-- filter selectivity: the service query (ef_search \(ef)) against the exact scan --")
         let some = Array(measured.prefix(settings.crossoverQueries))
         let few = Array(warmup.prefix(20))
         for tag in Synthetic.tags.map(\.name).reversed() {
@@ -240,7 +255,7 @@ struct SearchBench {
         let times = try await concurrently(texts: texts, ef: ef, duration: settings.duration)
         let elapsed = seconds(ContinuousClock.now - start)
         let sorted = times.sorted()
-        print(
+        report(
             String(
                 format: "ef_search %d: %.0f queries/s (p50 %.2f ms, p99 %.2f ms under load)", ef,
                 Double(times.count) / elapsed, percentile(sorted, 0.5), percentile(sorted, 0.99))
@@ -275,7 +290,7 @@ struct SearchBench {
     /// Where an unfiltered search's time goes: parts of it timed alone, then the plans.
     func breakdown(measured: [String], warmup: [String]) async throws {
         let ef = settings.crossoverEF
-        print("-- where the time goes (ef_search \(ef), p50 of \(min(300, measured.count)) queries each) --")
+        report("-- where the time goes (ef_search \(ef), p50 of \(min(300, measured.count)) queries each) --")
         let some = Array(measured.prefix(300))
         for part in ["round trips", "index", "detoast"] {
             try await latency(
@@ -292,11 +307,11 @@ struct SearchBench {
                 k: settings.k, logger: logger)
         }
         for tag in [String?.none, "rare"] {
-            print("EXPLAIN (ANALYZE, BUFFERS), \(tag.map { "tag '\($0)'" } ?? "unfiltered"), ef_search \(ef):")
+            report("EXPLAIN (ANALYZE, BUFFERS), \(tag.map { "tag '\($0)'" } ?? "unfiltered"), ef_search \(ef):")
             let lines = try await Queries.explain(
                 client: client, vector: measured[measured.count - 1], tag: tag, ef: ef, k: settings.k, logger: logger)
             // The query vector is spelled out in the plan: cut.
-            for line in lines { print("    " + (line.count > 150 ? line.prefix(150) + "…" : line)) }
+            for line in lines { report("    " + (line.count > 150 ? line.prefix(150) + "…" : line)) }
         }
     }
 
@@ -326,7 +341,7 @@ struct SearchBench {
                 format: ", recall@%d %.3f, %.2f results", settings.k, truth.recall(found, filter: filter),
                 Double(rows) / Double(max(1, measured.count)))
         }
-        print(line + " (\(measured.count) queries; load average \(load))")
+        report(line + " (\(measured.count) queries; load average \(load))")
     }
 
     /// How the planner runs the service's search with `tag`, in words.
@@ -359,6 +374,12 @@ struct SearchBench {
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
     guard !sorted.isEmpty else { return 0 }
     return sorted[min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
+}
+
+/// A line of figures, written out at once: the log is read while the benchmark runs.
+func report(_ line: String) {
+    print(line)
+    fflush(nil)
 }
 
 /// The 1-, 5- and 15-minute load averages: other work on the machine moves the figures.

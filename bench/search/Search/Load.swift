@@ -55,7 +55,7 @@ enum Load {
         try await client.query("VACUUM ANALYZE asset_tags", logger: logger)
         let end = ContinuousClock.now
         let rows = Double(count - existing)
-        print(
+        report(
             String(
                 format:
                     "loaded %d rows in %.0f s (%.0f rows/s; COPY assets %.0f s, embeddings %.0f s, tags %.0f s), "

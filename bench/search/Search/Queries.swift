@@ -41,6 +41,25 @@ enum Queries {
         """
     }
 
+    /// For comparison only: the service's search with the iterative scan in `order` and `fetch`
+    /// rows asked for, of which the caller keeps the best `k` (more rows give the relaxed order
+    /// room to bring in the nearer matches found later).
+    static func variantSearch(
+        client: PostgresClient, vector: String, tag: String?, order: String, ef: Int, fetch: Int, k: Int,
+        logger: Logger
+    ) async throws -> [Hit] {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL hnsw.ef_search = \(ef)"), logger: logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "SET LOCAL hnsw.iterative_scan = \(order)"), logger: logger)
+            let rows = try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: serviceSQL(filtered: tag != nil),
+                    binds: binds(vector, Synthetic.model, Synthetic.owner, tag, fetch)), logger: logger)
+            return Array(try await hits(rows).sorted { $0.similarity > $1.similarity }.prefix(k))
+        }
+    }
+
     /// For comparison only: the same search over a full-precision HNSW index
     /// (`(vector::vector(512)) vector_cosine_ops`), unfiltered.
     static func fullPrecisionSearch(
