@@ -5,7 +5,7 @@ CONFIG ?= debug
 AFA := .build/$(CONFIG)/afa
 export AFA_DATA ?= $(CURDIR)/var
 
-.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue bench-media bench-json bench-organise bench-fusion clean-data
+.PHONY: setup build run test format lint bench-ingest bench-clip bench-queue bench-media bench-json bench-organise bench-search bench-fusion clean-data
 
 setup:
 	@bash scripts/setup.sh
@@ -74,6 +74,10 @@ bench-json: setup
 # Clustering quality and time, duplicate look-ups at 100k and 1M stored, files moved per second.
 bench-organise: setup
 	bash bench/organise/run.sh
+
+# pgvector HNSW search at 100k and 1M: latency, recall@10, 1% filter (iterative vs exact), queries/s, index builds.
+bench-search: setup
+	bash bench/search/run.sh
 
 # Fusion and cut-off quality on a synthetic labelled library (pure, about 20 s).
 bench-fusion: setup

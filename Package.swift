@@ -241,6 +241,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "bench/organise/Organise"),
+        // bench/search: pgvector HNSW search latency, recall, filtered search, throughput, index builds.
+        .executableTarget(
+            name: "afa-search-bench",
+            dependencies: [
+                "Catalog", "CBLAS",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "bench/search/Search"),
         .testTarget(
             name: "AppTests",
             dependencies: [
