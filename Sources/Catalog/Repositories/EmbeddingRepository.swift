@@ -12,13 +12,19 @@ public struct EmbeddingRepository: Sendable {
 
     /// `CREATE INDEX IF NOT EXISTS` for the dimension: a partial HNSW index over the rows of that
     /// size. Two processes may race to create it; the loser finds it made.
+    ///
+    /// `ef_construction` 128 rather than pgvector's 64: at a million 512-d vectors the default graph
+    /// cannot reach recall@10 0.95 at any `ef_search` (0.937 at 800), this one does at 200 (0.959,
+    /// p99 8.4 ms), for a build about a third longer and the same size (bench/search). An index
+    /// made by an earlier version keeps its parameters until it is dropped and made again.
     public func ensureIndex(dimensions: Int) async throws {
         guard Self.indexableDimensions.contains(dimensions) else { return }
         // The dimension is an integer the service computed, never client text: it is spelled
         // into the DDL, which cannot take bound parameters.
         let statement = """
             CREATE INDEX IF NOT EXISTS embeddings_hnsw_\(dimensions) ON embeddings
-            USING hnsw ((vector::halfvec(\(dimensions))) halfvec_cosine_ops) WHERE dimensions = \(dimensions)
+            USING hnsw ((vector::halfvec(\(dimensions))) halfvec_cosine_ops) WITH (m = 16, ef_construction = 128)
+            WHERE dimensions = \(dimensions)
             """
         do {
             try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
