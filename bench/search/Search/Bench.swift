@@ -136,6 +136,25 @@ struct SearchBench {
                 }
             }
         }
+        if settings.sections.contains("service") {
+            // The service's index path as MediaSearchRepository runs it: the relaxed iterative scan
+            // asked for its candidate depth (200 rows: the fusion and the pages need them), of
+            // which the page shows the best ten.
+            let depth = Int(ProcessInfo.processInfo.environment["DEPTH"] ?? "") ?? 200
+            report("-- the service's candidate read: LIMIT \(depth), the best \(settings.k) shown --")
+            for filter in [nil, "rare"] as [String?] {
+                for ef in settings.efs {
+                    try await latency(
+                        "\(filter.map { "tag \($0)" } ?? "unfiltered"), ef_search \(ef)", measured: measured,
+                        warmup: warmup, truth: truth, filter: filter
+                    ) { text in
+                        try await Queries.variantSearch(
+                            client: client, vector: text, tag: filter, order: "relaxed_order", ef: ef, fetch: depth,
+                            k: settings.k, logger: logger)
+                    }
+                }
+            }
+        }
         if settings.sections.contains("crossover") {
             try await crossover(measured: measured, warmup: warmup, truth: truth)
         }
