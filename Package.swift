@@ -230,7 +230,8 @@ let package = Package(
         // bench/json: schema inference throughput (parse + statistics) on one core.
         .executableTarget(name: "afa-schema-bench", dependencies: ["Schema"], path: "bench/json/Inference"),
         // bench/search: fusion and cut-off quality on a synthetic labelled library.
-        .executableTarget(name: "afa-fusion-bench", dependencies: ["Search"], path: "bench/search/Fusion"),
+        .executableTarget(
+            name: "afa-fusion-bench", dependencies: ["Search", "Organise"], path: "bench/search/Fusion"),
         // bench/organise: clustering quality and time, duplicate look-ups, files moved per second.
         .executableTarget(
             name: "afa-organise-bench",

@@ -1,4 +1,5 @@
 import Foundation
+import Organise
 import Search
 
 // Fusion and cut-off quality on a synthetic library (figures, not pass/fail).
@@ -16,15 +17,7 @@ import Search
 // For each ranking: precision@10 and nDCG@10, averaged over the queries. For each cut-off: the
 // share of CLIP-only results kept that are relevant, and the share of relevant media kept.
 
-struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
     mutating func normal(_ mean: Double, _ deviation: Double) -> Double {
         let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
         let v = Double.random(in: 0..<1, using: &self)
@@ -35,7 +28,7 @@ struct Generator: RandomNumberGenerator {
 let librarySize = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 20_000
 let queries = 200
 let relevantPerQuery = 25
-var random = Generator(state: 42)
+var random = SplitMix64(seed: 42)
 var sums: [String: (precision: Double, ndcg: Double)] = [:]
 var cutoffs: [String: (kept: Double, relevantKept: Double, precision: Double, flooded: Double, empty: Double)] = [:]
 

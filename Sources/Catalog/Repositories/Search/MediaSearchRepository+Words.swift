@@ -17,10 +17,9 @@ extension MediaSearchRepository {
     /// Media whose filename, comments or camera hold any of `words` (lower-case letters and
     /// digits only: they are joined into an OR query, which nothing in them can break).
     public func wordMatches(_ words: [String], scope: MediaSearchScope, limit: Int) async throws -> [WordMatch] {
-        let terms = words.filter { !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber } }
-        guard !terms.isEmpty else { return [] }
+        guard let terms = Self.anyOf(words) else { return [] }
         var sql = BoundSQL()
-        let query = sql.bind(terms.joined(separator: " | "))
+        let query = sql.bind(terms)
         let conditions = scope.conditions(&sql)
         let cap = sql.bind(limit)
         // The weights the migration gave each source (A filename, B comments, C camera) let one
@@ -45,6 +44,13 @@ extension MediaSearchRepository {
                     camera: camera.map(Double.init)))
         }
         return matches
+    }
+
+    /// `to_tsquery` text matching any of `words`: only runs of letters and digits are kept, so
+    /// nothing in them is tsquery syntax. Nil when none is left.
+    static func anyOf(_ words: [String]) -> String? {
+        let terms = words.filter { !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber } }
+        return terms.isEmpty ? nil : terms.joined(separator: " | ")
     }
 
     /// Media tagged with any of `terms` (a query's words and the phrases they form), best score
@@ -80,10 +86,9 @@ extension MediaSearchRepository {
     ) async throws -> [(
         assetID: UUID, cluster: String
     )] {
-        let terms = words.filter { !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber } }
-        guard !terms.isEmpty else { return [] }
+        guard let terms = Self.anyOf(words) else { return [] }
         var sql = BoundSQL()
-        let query = sql.bind(terms.joined(separator: " | "))
+        let query = sql.bind(terms)
         let conditions = scope.conditions(&sql)
         let cap = sql.bind(limit)
         let rows = try await client.query(
