@@ -246,7 +246,7 @@ let package = Package(
         .executableTarget(
             name: "afa-search-bench",
             dependencies: [
-                "Catalog", "CBLAS",
+                "Catalog", "CBLAS", "Search", "Processing", "CLIP", "Jobs", "Imaging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -15,7 +15,11 @@
 #      comparison the relaxed order asked for 4 × 10 rows and the strict order; then 0.1%, 1%, 10% at
 #      CROSSOVER_EF (100), CROSSOVER_QUERIES (200) each: where the exact scan wins;
 #   4. queries per second with CLIENTS (8) connections for DURATION (10) seconds, unfiltered;
-#   5. where an unfiltered search's time goes (parts timed alone, EXPLAIN ANALYZE).
+#   5. where an unfiltered search's time goes (parts timed alone, EXPLAIN ANALYZE);
+#   6. (SECTIONS with `service`) the candidate read as MediaSearchRepository asks for it: LIMIT DEPTH
+#      (200), the best 10 kept, unfiltered and under the 1% filter;
+#   7. (SECTIONS with `e2e`) a typed query through MediaSearch itself, its text encoded by the
+#      full-size ViT-B/32 in E2E_MODEL (random weights, written here when unset), once and cached.
 # Every measurement prints the load average at its start: the machine may be shared.
 #
 #   bench/search/run.sh                      (about an hour on 2 cores, most of it at 1,000,000)
@@ -68,5 +72,10 @@ wait_for 240 "kill -0 $SERVER 2>/dev/null && curl -sf 'http://127.0.0.1:$PORT/re
 PGPORT="$("$AFA_BIN" db status | sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p')"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/afa?sslmode=disable"
 echo "database: $("$AFA_BIN" db status)"
+
+if [[ "${SECTIONS:-}" == *e2e* && -z "${E2E_MODEL:-}" ]]; then
+    "$AFA_BIN" model random --like vit-b-32 --tokenizer Tests/CLIPTests/Fixtures/tiny "$WORK/vit-b-32" >&2
+    export E2E_MODEL="$WORK/vit-b-32"
+fi
 
 for count in $COUNTS; do "$SEARCH_BENCH_BIN" "$count"; done

@@ -155,6 +155,10 @@ struct SearchBench {
                 }
             }
         }
+        if settings.sections.contains("e2e"), let folder = ProcessInfo.processInfo.environment["E2E_MODEL"] {
+            try await EndToEnd.run(
+                catalog: catalog, folder: folder, queries: min(settings.queries, 300), ef: settings.efs.last ?? 200)
+        }
         if settings.sections.contains("crossover") {
             try await crossover(measured: measured, warmup: warmup, truth: truth)
         }
