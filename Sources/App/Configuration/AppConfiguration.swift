@@ -224,11 +224,7 @@ extension AppConfiguration {
 extension AppConfiguration {
     mutating func readOrganiseSettings(_ environment: [String: String]) throws {
         func number(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
-            guard let text = environment[name], !text.isEmpty else { return nil }
-            guard let value = Double(text), range.contains(value) else {
-                throw Invalid(description: "\(name)=\(text) is not a number in \(range)")
-            }
-            return value
+            try Self.number(name, in: range, environment)
         }
         if let value = try number("CLUSTER_THRESHOLD", in: -1...1) { organise.clusterThreshold = value }
         if let value = try number("CLUSTER_MIN_MEMBERS", in: 2...10_000) { organise.clusterMinimumMembers = Int(value) }
@@ -253,11 +249,7 @@ extension AppConfiguration {
     /// `SEARCH_EF_SEARCH`, `SEARCH_EXACT_BELOW`, `SEARCH_CUTOFF_SPREADS`, `SEARCH_MAX_IMAGE_BYTES`.
     mutating func readSearchSettings(_ environment: [String: String]) throws {
         func number(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
-            guard let text = environment[name], !text.isEmpty else { return nil }
-            guard let value = Double(text), range.contains(value) else {
-                throw Invalid(description: "\(name)=\(text) is not a number in \(range)")
-            }
-            return value
+            try Self.number(name, in: range, environment)
         }
         if let value = try number("SEARCH_EF_SEARCH", in: 1...1000) { search.tuning.efSearch = Int(value) }
         if let value = try number("SEARCH_EXACT_BELOW", in: 0...10_000_000) {
@@ -269,5 +261,20 @@ extension AppConfiguration {
         if let value = try number("SEARCH_MAX_IMAGE_BYTES", in: 1...Double(1 << 31)) {
             maximumSearchImageBytes = Int(value)
         }
+    }
+}
+
+extension AppConfiguration {
+    /// `name`'s value as a number within `range`; nil when unset or empty.
+    static func number(
+        _ name: String, in range: ClosedRange<Double>, _ environment: [String: String]
+    ) throws
+        -> Double?
+    {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Double(text), range.contains(value) else {
+            throw Invalid(description: "\(name)=\(text) is not a number in \(range)")
+        }
+        return value
     }
 }

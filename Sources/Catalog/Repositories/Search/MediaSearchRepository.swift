@@ -162,7 +162,7 @@ public struct MediaSearchRepository: Sendable {
         var sampled: [[Float]] = []
         if total > Double(size) * 20 {
             let percent = min(100, 100 * Double(size) * 4 / total)
-            sampled = try await read(
+            sampled = try await vectors(
                 """
                 SELECT e.vector::text FROM embeddings e TABLESAMPLE SYSTEM (\(percent))
                 JOIN assets a ON a.id = e.asset_id
@@ -172,7 +172,7 @@ public struct MediaSearchRepository: Sendable {
                 """)
         }
         if sampled.count < size / 2 {
-            sampled = try await read(
+            sampled = try await vectors(
                 """
                 SELECT e.vector::text FROM embeddings e JOIN assets a ON a.id = e.asset_id
                 WHERE e.model = \(model) AND e.dimensions = \(dimensions) AND (\(owner)::text IS NULL OR a.owner = \(owner))
@@ -183,7 +183,7 @@ public struct MediaSearchRepository: Sendable {
         return sampled
     }
 
-    private func read(_ query: PostgresQuery) async throws -> [[Float]] {
+    private func vectors(_ query: PostgresQuery) async throws -> [[Float]] {
         var vectors: [[Float]] = []
         for try await text in try await client.query(query, logger: logger).decode(String.self) {
             vectors.append(VectorText.values(text))
