@@ -183,7 +183,7 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SubprocessesTests", dependencies: ["Subprocesses"]),
         .testTarget(
