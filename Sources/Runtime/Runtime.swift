@@ -49,6 +49,7 @@ public enum Runtime {
         metrics.bootstrap()
         try await withCatalog(configuration, logger: logger) { catalog, _ in
             try await ensureAdminKey(catalog, configuration: configuration, logger: logger)
+            try await checkStorageLocation(configuration, catalog: catalog)
             let processing = try ProcessingSetup(configuration, catalog: catalog, logger: logger)
             try await application(
                 configuration, catalog: catalog, processing: processing, metrics: metrics, logger: logger
@@ -89,6 +90,7 @@ public enum Runtime {
         settings.workers.onlyStages = onlyStages
         let configuration = settings
         try await withCatalog(configuration, logger: logger) { catalog, _ in
+            try await checkStorageLocation(configuration, catalog: catalog)
             let workers = try ProcessingSetup(configuration, catalog: catalog, logger: logger).workers
             let group = ServiceGroup(
                 configuration: .init(
@@ -114,8 +116,7 @@ public enum Runtime {
             _ configuration: AppConfiguration, catalog: CatalogDatabase, logger: Logger, compute: ComputePool? = nil,
             pipeline makePipeline: ((any BlobStore, ComputePool) -> Pipeline)? = nil
         ) throws {
-            store = InlineAwareStore(
-                base: try FileSystemStore(root: configuration.storagePath.path), catalog: catalog)
+            store = InlineAwareStore(base: try blobStore(configuration), catalog: catalog)
             let compute = compute ?? ComputePool(threads: configuration.computeThreads)
             let model = EmbeddingModel(configuration.embedding, compute: compute)
             self.model = model
@@ -162,8 +163,32 @@ public enum Runtime {
     ) async throws
         -> BlobAudit.Report
     {
-        let store = InlineAwareStore(base: try FileSystemStore(root: configuration.storagePath.path), catalog: catalog)
+        let store = InlineAwareStore(base: try blobStore(configuration), catalog: catalog)
         return try await BlobAudit(catalog: catalog, store: store).run()
+    }
+
+    /// The store `STORAGE_BACKEND` names. An S3 store stages uploads under `$AFA_DATA/s3-staging`,
+    /// on this machine's own disk.
+    public static func blobStore(_ configuration: AppConfiguration) throws -> any BlobStore {
+        switch configuration.storage {
+        case .filesystem:
+            return try FileSystemStore(root: configuration.storagePath.path)
+        case .s3(let settings):
+            return try S3Store(
+                settings: settings, stagingRoot: configuration.dataRoot.appending(path: "s3-staging").path)
+        }
+    }
+
+    /// A process whose `STORAGE_BACKEND` is not where the catalog's blobs are would find none of
+    /// them (and write new ones where nobody else looks): it stops before serving anything.
+    static func checkStorageLocation(_ configuration: AppConfiguration, catalog: CatalogDatabase) async throws {
+        let configured = configuration.storage.location
+        let recorded = try await catalog.storageLocation.claim(configured)
+        guard recorded == configured else {
+            throw AppConfiguration.Invalid(
+                description: "STORAGE_BACKEND=\(configured), but this catalog's blobs are in \(recorded)"
+                    + " (moved there by `afa migrate-storage`?): set STORAGE_BACKEND=\(recorded)")
+        }
     }
 
     /// A catalog without any admin key gets one, shown once and kept in `$AFA_DATA/admin.key` (0600).

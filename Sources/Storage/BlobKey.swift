@@ -32,5 +32,13 @@ public struct BlobKey: Sendable, Hashable, CustomStringConvertible {
         return hex.count == 64 && hex.allSatisfy(\.isHexDigit) ? String(hex) : nil
     }
 
+    /// The SHA-256 a `raw/` key is the address of; nil for other keys (derived files, the folder view).
+    public var contentAddress: String? {
+        guard rawValue.hasPrefix("raw/"), let name = rawValue.split(separator: "/").last,
+            name.count == 64, name.allSatisfy(\.isHexDigit)
+        else { return nil }
+        return String(name)
+    }
+
     public var description: String { rawValue }
 }

@@ -5,12 +5,15 @@ import Jobs
 import NIOCore
 import Organise
 import Search
+import Storage
 
 /// Everything configurable, read from the environment (and `.env`), with the defaults of DESIGN.md.
 public struct AppConfiguration: Sendable {
     public var host = "0.0.0.0"
     public var port = 8000
     public var dataRoot = URL(filePath: "var")
+    /// Blobs on this machine's filesystem (under `storagePath`) or in an S3 bucket (`STORAGE_BACKEND`).
+    public var storage = StorageBackend.filesystem
     public var storagePath: URL
     public var databaseURL: String?
     /// The embedded server's binaries (`AFA_PG_HOME`), when not under `.deps/postgres`.
@@ -74,6 +77,8 @@ public struct AppConfiguration: Sendable {
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
     public init(environment: [String: String]) throws {
@@ -87,10 +92,8 @@ public struct AppConfiguration: Sendable {
         host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? host
         port = try integer("PORT", default: port, range: 0...65535)
         dataRoot = URL(filePath: environment["AFA_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "var").standardizedFileURL
-        let backend = environment["STORAGE_BACKEND"] ?? "fs://"
-        guard backend.isEmpty || backend == "fs://" else {
-            throw Invalid(
-                description: "STORAGE_BACKEND=\(backend): this build stores blobs on the filesystem only (fs://)")
+        do { storage = try StorageBackend(environment["STORAGE_BACKEND"] ?? "", environment: environment) } catch {
+            throw Invalid(description: "\(error)")
         }
         embedding = EmbeddingSettings(modelDirectory: dataRoot.appending(path: "models", directoryHint: .isDirectory))
         if let model = environment["EMBEDDING_MODEL"], !model.isEmpty { embedding.model = model }
