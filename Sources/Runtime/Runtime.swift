@@ -50,6 +50,7 @@ public enum Runtime {
         try await withCatalog(configuration, logger: logger) { catalog, _ in
             try await ensureAdminKey(catalog, configuration: configuration, logger: logger)
             let processing = try ProcessingSetup(configuration, catalog: catalog, logger: logger)
+            await sweepStaging(processing.store, configuration, logger: logger)
             try await application(
                 configuration, catalog: catalog, processing: processing, metrics: metrics, logger: logger
             )
@@ -89,7 +90,9 @@ public enum Runtime {
         settings.workers.onlyStages = onlyStages
         let configuration = settings
         try await withCatalog(configuration, logger: logger) { catalog, _ in
-            let workers = try ProcessingSetup(configuration, catalog: catalog, logger: logger).workers
+            let processing = try ProcessingSetup(configuration, catalog: catalog, logger: logger)
+            await sweepStaging(processing.store, configuration, logger: logger)
+            let workers = processing.workers
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: workers)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -136,6 +139,7 @@ public enum Runtime {
             let shared: [any TaskHandler] =
                 [documents.review]
                 + Pipeline.organisationTasks(store: store, catalog: catalog, organise: configuration.organise)
+                + [OrphanSweepTask(catalog: catalog, store: store, settings: configuration.orphanSweep, logger: logger)]
             pipeline = Pipeline(
                 stages: graph.stages, tasks: graph.tasks + shared.filter { graph.task(kind: $0.kind) == nil })
             workers = WorkerPool(
