@@ -25,6 +25,7 @@ test: setup lint
 		--skip ImagingTests --skip SchemaDecisionTests --skip HostileDocumentTests --skip 'SchemaTests\.' \
 		--skip DuplicateTests --skip ClusterTests --skip MergeCrashTests --skip FamilyTests \
 		--skip PlacementTests --skip TrashPurgeTests --skip KeeperCarryTests --skip DensityClusteringTests \
+		--skip OrphanSweepTests \
 		--skip 'AppTests\.(SearchTests|SearchRecallTests|SearchCommandTests|DocumentSearchAPITests|DocumentSearchTests)' \
 		--skip SchemathesisTests --skip S3StoreTests --skip S3StorageTests --skip ScaleOutTests
 	@# The media suites (organisation's too: BLAS products, files moved) decode images and video and run CLIP, the collection suites send
@@ -35,7 +36,7 @@ test: setup lint
 	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build \
 		--filter 'MediaStageTests|EmbeddingStageTests|ImagingTests|SchemaDecisionTests|HostileDocumentTests|SchemaTests\.' \
 		--filter 'DuplicateTests|ClusterTests|MergeCrashTests|FamilyTests|PlacementTests|TrashPurgeTests' \
-		--filter 'KeeperCarryTests|DensityClusteringTests'
+		--filter 'KeeperCarryTests|DensityClusteringTests|OrphanSweepTests'
 	@# Search, one test at a time: each processes media with CLIP, makes 20,000 vectors or 5,000
 	@# documents, or runs `afa serve`, and answers within the test client's 20 s per request.
 	AFA_TEST_DATA=$(CURDIR)/var/test AFA_BIN=$(CURDIR)/$(AFA) $(SWIFT) test --skip-build --no-parallel \

@@ -96,6 +96,8 @@ let package = Package(
                 "Organise", "Search",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // The durable queue model: stage graph, keyed tasks, worker pools, compute pool.

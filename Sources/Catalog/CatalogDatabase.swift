@@ -65,5 +65,6 @@ extension CatalogDatabase {
     public var organisationDecisions: OrganisationDecisions { OrganisationDecisions(client: client, logger: logger) }
     public var placementMoves: PlacementMoves { PlacementMoves(client: client, logger: logger) }
     public var trash: TrashRepository { TrashRepository(client: client, logger: logger) }
+    public var blobReferences: BlobReferences { BlobReferences(client: client, logger: logger) }
     public var mediaSearch: MediaSearchRepository { MediaSearchRepository(client: client, logger: logger) }
 }

@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 import NIOCore
 import Storage
 
@@ -67,6 +68,16 @@ public struct InlineAwareStore: BlobStore {
 
     public func withLocalFile<T: Sendable>(_ key: BlobKey, _ body: (String) async throws -> T) async throws -> T {
         key.inlineSHA256 == nil ? try await base.withLocalFile(key, body) : try await withCopyInStaging(key, body)
+    }
+
+    /// The underlying store's blobs only: inline documents are rows of the catalog, committed
+    /// with their asset, so they are never orphans, and there are many of them.
+    public func list(prefix: String) -> AsyncThrowingStream<[StoredBlob], any Error> { base.list(prefix: prefix) }
+    public func sweepStaging(before cutoff: Date) async throws -> Int { try await base.sweepStaging(before: cutoff) }
+
+    public func delete(_ key: BlobKey, ifModifiedBefore cutoff: Date) async throws -> Bool {
+        guard key.inlineSHA256 == nil else { return false }
+        return try await base.delete(key, ifModifiedBefore: cutoff)
     }
 
     public func uri(for key: BlobKey) -> String {

@@ -51,6 +51,7 @@ public enum Runtime {
             try await ensureAdminKey(catalog, configuration: configuration, logger: logger)
             try await checkStorageLocation(configuration, catalog: catalog)
             let processing = try ProcessingSetup(configuration, catalog: catalog, logger: logger)
+            await sweepStaging(processing.store, configuration, logger: logger)
             try await application(
                 configuration, catalog: catalog, processing: processing, metrics: metrics, logger: logger
             )
@@ -91,7 +92,9 @@ public enum Runtime {
         let configuration = settings
         try await withCatalog(configuration, logger: logger) { catalog, _ in
             try await checkStorageLocation(configuration, catalog: catalog)
-            let workers = try ProcessingSetup(configuration, catalog: catalog, logger: logger).workers
+            let processing = try ProcessingSetup(configuration, catalog: catalog, logger: logger)
+            await sweepStaging(processing.store, configuration, logger: logger)
+            let workers = processing.workers
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: workers)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -137,6 +140,7 @@ public enum Runtime {
             let shared: [any TaskHandler] =
                 [documents.review]
                 + Pipeline.organisationTasks(store: store, catalog: catalog, organise: configuration.organise)
+                + [OrphanSweepTask(catalog: catalog, store: store, settings: configuration.orphanSweep, logger: logger)]
             pipeline = Pipeline(
                 stages: graph.stages, tasks: graph.tasks + shared.filter { graph.task(kind: $0.kind) == nil })
             workers = WorkerPool(

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// Where bytes live: the filesystem on one machine, S3 when many share them.
@@ -28,6 +29,15 @@ public protocol BlobStore: Sendable {
     /// Runs `body` with the path of a local file holding the blob, for tools that read files
     /// (ffprobe, ffmpeg). The file is only read, and only until `body` returns.
     func withLocalFile<T: Sendable>(_ key: BlobKey, _ body: (String) async throws -> T) async throws -> T
+    /// Every blob whose key starts with `prefix` ("" for all), in pages, in ascending key order: for
+    /// the orphan sweeper and for copying a store. Staging files are not blobs and never listed.
+    func list(prefix: String) -> AsyncThrowingStream<[StoredBlob], any Error>
+    /// Removes staging files last written before `cutoff` (a crashed process's uploads); returns how many.
+    func sweepStaging(before cutoff: Date) async throws -> Int
+    /// Deletes `key` only if it was last modified before `cutoff`; false when it was not, or is
+    /// gone. The orphan sweeper's delete: a blob an upload committed again since the sweeper
+    /// listed it (the same bytes, so the same key) may be about to be named by the catalog.
+    func delete(_ key: BlobKey, ifModifiedBefore cutoff: Date) async throws -> Bool
 }
 
 extension BlobStore {
@@ -48,6 +58,19 @@ extension BlobStore {
 
     public func withLocalFile<T: Sendable>(_ key: BlobKey, _ body: (String) async throws -> T) async throws -> T {
         try await withCopyInStaging(key, body)
+    }
+
+    /// Looks the blob up and deletes it if it is old enough. A store that can do both in one step
+    /// (`FileSystemStore`) should: here an upload committing the same bytes between the look-up
+    /// and the delete loses them.
+    public func delete(_ key: BlobKey, ifModifiedBefore cutoff: Date) async throws -> Bool {
+        for try await page in list(prefix: key.rawValue) {
+            // The key itself sorts before every longer key it is a prefix of.
+            guard let blob = page.first, blob.key == key, blob.modified < cutoff else { return false }
+            try await delete(key)
+            return true
+        }
+        return false
     }
 
     /// For a store without files of its own (the catalog's inline documents; S3): the blob is

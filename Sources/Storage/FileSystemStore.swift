@@ -11,6 +11,8 @@ public struct FileSystemStore: BlobStore {
     var stagingDirectory: FilePath { root.appending(".staging") }
     var stagingPrefix: String { root.string + "/.staging/" }
     let groupSync: GroupSync
+    /// Names this process's staging files, so that no sweep removes them while it runs.
+    let lease: StagingLease
     static let chunkLength = 256 * 1024
 
     public init(root: String) throws {
@@ -19,12 +21,13 @@ public struct FileSystemStore: BlobStore {
         try FileManager.default.createDirectory(atPath: staging.string, withIntermediateDirectories: true)
         self.root = root
         self.groupSync = try GroupSync(directory: staging.string)
+        self.lease = try StagingLease.held(on: staging.string)
     }
 
     func path(of key: BlobKey) -> FilePath { root.appending(key.rawValue) }
 
     public func makeStagingWriter() async throws -> StagingWriter {
-        let path = stagingDirectory.appending("upload-\(UUID().uuidString.lowercased())")
+        let path = stagingDirectory.appending(lease.name("upload-\(UUID().uuidString.lowercased())"))
         let handle = try await FileSystem.shared.openFile(
             forWritingAt: path, options: .newFile(replaceExisting: false, permissions: [.ownerReadWrite, .groupRead]))
         return StagingWriter(path: path, handle: handle)
@@ -51,7 +54,9 @@ public struct FileSystemStore: BlobStore {
         let renamedAny = try await NIOThreadPool.singleton.runIfActive {
             var renamedAny = false
             for (source, destination) in moves {
-                if access(destination, F_OK) == 0 {
+                // The content is there already. Its time is refreshed, so that the orphan sweeper's
+                // grace counts from this upload, whose catalog row is yet to commit.
+                if utimes(destination, nil) == 0 || (errno != ENOENT && access(destination, F_OK) == 0) {
                     unlink(source)
                     continue
                 }
@@ -73,7 +78,7 @@ public struct FileSystemStore: BlobStore {
     /// Small values skip the streaming writer: written and hashed in one trip to the I/O pool.
     /// They become durable when committed, together with the rest of their batch.
     public func stage(_ bytes: ByteBuffer) async throws -> StagedBlob {
-        let name = stagingPrefix + "doc-" + UUID().uuidString.lowercased()
+        let name = stagingPrefix + lease.name("doc-" + UUID().uuidString.lowercased())
         let path = FilePath(name)
         return try await NIOThreadPool.singleton.runIfActive {
             try bytes.withUnsafeReadableBytes { raw in

@@ -155,9 +155,11 @@ import Testing
         }
     }
 
+    /// The store's files; the lock files naming running processes (`.staging-leases`) hold no bytes.
     static func files(under root: URL) throws -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: root.path) else { return [] }
         return walker.compactMap { $0 as? String }.filter { path in
+            guard !path.hasPrefix(".staging-leases") else { return false }
             var isDirectory: ObjCBool = false
             FileManager.default.fileExists(atPath: root.appending(path: path).path, isDirectory: &isDirectory)
             return !isDirectory.boolValue

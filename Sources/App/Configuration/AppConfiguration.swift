@@ -40,6 +40,8 @@ public struct AppConfiguration: Sendable {
     public var organise = OrganiseSettings()
     /// Media search (`SEARCH_*`).
     public var search = MediaSearch.Settings()
+    /// Removing blobs no catalog row names and abandoned staging files (`ORPHAN_*`, `STAGING_GRACE_SECONDS`).
+    public var orphanSweep = OrphanSweepSettings()
     /// The largest image `POST /api/v1/search` takes (`SEARCH_MAX_IMAGE_BYTES`).
     public var maximumSearchImageBytes = 32 << 20
 
@@ -136,6 +138,7 @@ public struct AppConfiguration: Sendable {
         try readDocumentSettings(environment)
         try readOrganiseSettings(environment)
         try readSearchSettings(environment)
+        try readOrphanSweepSettings(environment)
         if let text = environment["TAG_MIN_SCORE"], !text.isEmpty {
             guard let score = Double(text), (-1...1).contains(score) else {
                 throw Invalid(description: "TAG_MIN_SCORE=\(text) is not a cosine in [-1, 1]")

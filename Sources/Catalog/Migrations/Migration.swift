@@ -16,6 +16,6 @@ extension Migration {
     /// Every migration, in the order it is applied. Append only: never edit a released one.
     public static let all: [Migration] = [
         .coreSchema, .hardening, .processing, .inlineDocuments, .media, .tags, .collections, .leanJobs,
-        .organisation, .search, .documentSearch, .storageLocation,
+        .organisation, .search, .documentSearch, .blobReferences, .storageLocation,
     ]
 }

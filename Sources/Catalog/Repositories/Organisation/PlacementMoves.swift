@@ -81,6 +81,7 @@ public struct PlacementMoves: Sendable {
         owner: String, limit: Int, perform: @Sendable ([Pending]) async throws -> Set<UUID>
     ) async throws -> Int {
         try await client.transaction(logger: logger) { connection in
+            try await Self.lockFolderView(exclusively: false, on: connection, logger: logger)
             let next = try await connection.query(
                 """
                 SELECT m.asset_id FROM placement_moves m JOIN assets a ON a.id = m.asset_id
@@ -147,6 +148,16 @@ public struct PlacementMoves: Sendable {
                 "DELETE FROM placement_moves WHERE asset_id = ANY(\(pending.map(\.assetID))::uuid[])", logger: logger)
             return pending.count
         }
+    }
+
+    /// Taken shared by every run that puts files in place, and exclusively by the orphan sweeper
+    /// while it checks and deletes (`BlobReferences`), before any other lock of the transaction.
+    static func lockFolderView(exclusively: Bool, on connection: PostgresConnection, logger: Logger) async throws {
+        let lock: PostgresQuery =
+            exclusively
+            ? "SELECT pg_advisory_xact_lock(hashtextextended('folder-view', 0))"
+            : "SELECT pg_advisory_xact_lock_shared(hashtextextended('folder-view', 0))"
+        try await connection.query(lock, logger: logger)
     }
 
     /// True for an asset with no place in the folder view and no move recorded.
