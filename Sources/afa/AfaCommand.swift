@@ -10,7 +10,9 @@ struct AfaCommand: AsyncParsableCommand {
             under $AFA_DATA/pg when DATABASE_URL is unset. Client commands talk to a running server.
             """,
         subcommands: [
-            ServeCommand.self, WorkerCommand.self, ReprocessCommand.self, MigrateCommand.self, DatabaseCommand.self,
+            ServeCommand.self, WorkerCommand.self, ReprocessCommand.self, MigrateCommand.self,
+            MigrateStorageCommand.self,
+            DatabaseCommand.self,
             KeysCommand.self,
             AuditCommand.self, IngestCommand.self, StatusCommand.self, SearchCommand.self, ReviewCommand.self,
             ModelCommand.self,

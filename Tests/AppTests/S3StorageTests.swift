@@ -2,6 +2,7 @@ import Catalog
 import Crypto
 import Foundation
 import HummingbirdTesting
+import Ingest
 import NIOCore
 import Organise
 import Testing
@@ -17,7 +18,7 @@ import Testing
     /// The service configured from the same environment an operator would set.
     static func run(
         _ server: S3TestServer, bucket: String, workers: Int = 2, partSizeMiB: Int? = nil,
-        maximumUploadBytes: Int = 64 << 20,
+        maximumUploadBytes: Int = 64 << 20, configure: @escaping @Sendable (inout AppConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestClientProtocol, TestApp, S3Store) async throws -> Void
     ) async throws {
         let environment = server.environment(bucket: bucket, partSizeMiB: partSizeMiB)
@@ -30,6 +31,7 @@ import Testing
                 configuration.storage = storage
                 // The S3 store stages under the data folder: the test's own.
                 configuration.dataRoot = configuration.storagePath
+                configure(&configuration)
             }
         ) { client, app in
             try await body(client, app, store)
@@ -167,6 +169,18 @@ import Testing
                         .get, "/api/v1/objects/\(asset.id.uuidString.lowercased())/content", key: app.adminKey)
                     #expect(Array(content.body.readableBytesView) == (try Fixture.bytes(name)))
                 }
+            }
+        }
+    }
+
+    /// The crash between an upload and its catalog commit, on S3: the same scenario as on the
+    /// filesystem (`OrphanSweepScenario`), with the bucket's own listing and deletes.
+    @Test func aCrashBetweenUploadAndCommitLeavesNoOrphanInTheBucketOnceSwept() async throws {
+        try await S3TestServer.run { server in
+            try await Self.run(server, bucket: "orphans", configure: OrphanSweepScenario.configure) {
+                client, app, store in
+                try await OrphanSweepScenario.run(
+                    store: InlineAwareStore(base: store, catalog: app.catalog), client: client, app: app)
             }
         }
     }

@@ -37,6 +37,15 @@ extension S3Store {
 
 }
 
+extension S3Store {
+    /// Staging is local: a crashed process's uploads are files of this machine. (A multipart upload
+    /// it left unfinished in the bucket is removed by the bucket's AbortIncompleteMultipartUpload
+    /// rule: see docs/deployment.md.)
+    public func sweepStaging(before cutoff: Date) async throws -> Int {
+        try await staging.sweepStaging(before: cutoff)
+    }
+}
+
 /// Where a listing is: "" before the first page, a continuation token between pages, nil at the end.
 private actor ListingCursor {
     private var token: String? = ""
