@@ -13,11 +13,7 @@ extension S3Store {
             }
             return
         }
-        let created = try await client.send(.init(.POST, destination, query: [("uploads", "")]))
-        guard let uploadID = S3XML.parse(Data(created.body.readableBytesView))?.value("UploadId") else {
-            throw S3Error(operation: "POST \(destination)?uploads", status: 200, body: created.body)
-        }
-        do {
+        try await withMultipartUpload(destination, size: size) { uploadID in
             var etags: [String] = []
             var offset: Int64 = 0
             while offset < size {
@@ -36,13 +32,7 @@ extension S3Store {
                 etags.append(etag)
                 offset = end
             }
-            try await completeCopy(destination, uploadID: uploadID, etags: etags, expectedSize: size)
-        } catch {
-            await Task {
-                _ = try? await client.send(
-                    .init(.DELETE, destination, query: [("uploadId", uploadID)]), accept: [200, 204, 404])
-            }.value
-            throw error
+            return etags
         }
     }
 
@@ -58,19 +48,6 @@ extension S3Store {
         )
         guard !response.isErrorInBody else {
             throw S3Error(operation: "PUT \(key) (refresh)", status: response.status, body: response.body)
-        }
-    }
-
-    private func completeCopy(_ key: String, uploadID: String, etags: [String], expectedSize: Int64) async throws {
-        let parts = etags.enumerated().map {
-            "<Part><PartNumber>\($0.offset + 1)</PartNumber><ETag>\($0.element)</ETag></Part>"
-        }
-        let body = ByteBuffer(string: "<CompleteMultipartUpload>\(parts.joined())</CompleteMultipartUpload>")
-        let response = try await client.send(
-            .init(.POST, key, query: [("uploadId", uploadID)], body: body), accept: [200, 404])
-        if response.status == 404, try await objectSize(key) == expectedSize { return }
-        guard response.status == 200, !response.isErrorInBody else {
-            throw S3Error(operation: "POST \(key)?uploadId", status: response.status, body: response.body)
         }
     }
 

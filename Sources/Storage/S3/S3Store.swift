@@ -75,11 +75,7 @@ public struct S3Store: BlobStore {
         }
     }
 
-    public func size(of key: BlobKey) async throws -> Int64? {
-        let response = try await client.send(.init(.HEAD, objectKey(key)), accept: [200, 404])
-        guard response.status == 200 else { return nil }
-        return response.headers.first(name: "content-length").flatMap { Int64($0) }
-    }
+    public func size(of key: BlobKey) async throws -> Int64? { try await objectSize(objectKey(key)) }
 
     public func move(_ key: BlobKey, to destination: BlobKey) async throws {
         guard let size = try await size(of: key) else { throw BlobStoreError.notFound(key) }
