@@ -72,7 +72,8 @@ public struct StorageMigration: Sendable {
             let present = try await sizesInTarget(page)
             let missing = zip(page, present).filter { $0.0.size != $0.1 }.map(\.0)
             report.alreadyThere += page.count - missing.count
-            let copiedBytes = try await boundedConcurrentMap(missing, limit: concurrency) { blob in try await copy(blob)
+            let copiedBytes = try await boundedConcurrentMap(missing, limit: concurrency) { blob in
+                try await copy(blob)
             }
             report.copied += missing.count
             report.bytesCopied += copiedBytes.reduce(0, +)

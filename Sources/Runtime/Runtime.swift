@@ -48,8 +48,8 @@ public enum Runtime {
         let metrics = MetricsRegistry()
         metrics.bootstrap()
         try await withCatalog(configuration, logger: logger) { catalog, _ in
-            try await ensureAdminKey(catalog, configuration: configuration, logger: logger)
             try await checkStorageLocation(configuration, catalog: catalog)
+            try await ensureAdminKey(catalog, configuration: configuration, logger: logger)
             let processing = try ProcessingSetup(configuration, catalog: catalog, logger: logger)
             await sweepStaging(processing.store, configuration, logger: logger)
             try await application(
