@@ -14,7 +14,7 @@ import Testing
         #expect(settings.location == "s3://media-bucket/afa/prod")
         #expect(settings.endpoint.absoluteString == "https://s3.us-east-1.amazonaws.com")
         #expect(!settings.forcePathStyle)
-        #expect(settings.partSize == 16 << 20)
+        #expect(settings.partSize == 8 << 20 && settings.uploadConcurrency == 8)
         let bare = try S3Settings(location: "s3://media-bucket", environment: credentials)
         #expect(bare.keyPrefix == "" && bare.location == "s3://media-bucket")
     }

@@ -5,12 +5,14 @@
 #      to the same server in the same run; the service's peak RSS during it
 #   2. jobs/s with 1, 2 and 4 `afa worker` processes on one database and one bucket: documents
 #      stored in S3 (INLINE_DOCUMENT_BYTES=0), each read back and hashed by its `verify` job
-# Usage: bench/s3/run.sh [RUNS]   (SIZE_MIB=1024 for the upload, DOCS=2000 per jobs run)
+# Usage: bench/s3/run.sh [RUNS]   (SIZE_MIB=1024 for the upload, DOCS=2000 per jobs run,
+#   SECTIONS="upload jobs" to run only some; S3_PART_SIZE_MB and S3_UPLOAD_CONCURRENCY reach the service)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS="${1:-3}"
 SIZE_MIB="${SIZE_MIB:-1024}"
 DOCS="${DOCS:-2000}"
+SECTIONS="${SECTIONS:-upload jobs}"
 bash scripts/setup.sh >/dev/null
 # SCRATCH: a build folder of its own (e.g. .build-release), so a release build can run beside debug ones.
 SCRATCH="${SCRATCH:-.build}"
@@ -52,6 +54,7 @@ DATABASE_URL="$("$BIN/afa" db start | sed -n 's/.*DATABASE_URL=//p')"
 export DATABASE_URL
 "$BIN/afa" migrate >/dev/null
 
+if [[ " $SECTIONS " == *" upload "* ]]; then
 echo "== a ${SIZE_MIB} MiB upload: through the service vs boto3 upload_file, same file, same server =="
 PORT=18602 WORKER_THREADS=0 MAX_UPLOAD_BYTES=$(((SIZE_MIB + 64) << 20)) "$BIN/afa" serve >"$WORK/serve.log" 2>&1 &
 SERVER=$!
@@ -83,6 +86,8 @@ awk -v a="$SERVICE" -v b="$BOTO3" 'BEGIN { printf "ratio service / boto3: %.2f\n
 echo "service peak RSS: $(awk '/VmHWM/ { printf "%.0f MiB", $2 / 1024 }' /proc/$SERVER/status)"
 kill "$SERVER"
 wait "$SERVER" || true
+fi
+[[ " $SECTIONS " == *" jobs "* ]] || exit 0
 
 echo "== jobs/s: $DOCS documents in S3, each verified (read back, hashed) by afa worker processes =="
 PORT=18603 WORKER_THREADS=0 INLINE_DOCUMENT_BYTES=0 "$BIN/afa" serve >"$WORK/api.log" 2>&1 &

@@ -20,9 +20,9 @@ public struct S3Settings: Sendable, Equatable {
     public var credentials: S3Credentials
     /// Uploads larger than one part go up in parts of this size (S3 takes 5 MiB to 5 GiB); each
     /// part is held in memory while it is sent, so a large upload costs this times the concurrency.
-    public var partSize = 16 << 20
+    public var partSize = 8 << 20
     /// Parts of one upload in flight at once.
-    public var uploadConcurrency = 4
+    public var uploadConcurrency = 8
     /// Tries of one request on 5xx, throttling and broken connections, with jittered backoff.
     public var maxAttempts = 6
     /// Larger objects are copied part by part: S3 copies at most 5 GiB in one request.

@@ -17,7 +17,8 @@ extension S3Store {
     }
 
     private func uploadParts(of staged: StagedBlob, to key: String, uploadID: String) async throws -> [String] {
-        let partSize = Int64(settings.partSize)
+        // S3 takes at most 10,000 parts: a blob beyond 10,000 parts of the set size goes in larger ones.
+        let partSize = max(Int64(settings.partSize), (staged.size + 9_999) / 10_000)
         let count = Int((staged.size + partSize - 1) / partSize)
         return try await boundedConcurrentMap(Array(0..<count), limit: settings.uploadConcurrency) { index in
             let offset = Int64(index) * partSize
