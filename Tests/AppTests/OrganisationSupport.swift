@@ -42,6 +42,14 @@ enum Organising {
         return try accepted.system_ids.map { try #require(UUID(uuidString: $0)) }
     }
 
+    /// Records moves of `assets` to the place `folder` gives each, as an admin's decision would.
+    static func requestMoves(
+        _ assets: [AssetRecord], app: TestApp, to folder: (AssetRecord) -> String
+    ) async throws {
+        try await app.catalog.placementMoves.request(
+            assets.map { .init(assetID: $0.id, target: folder($0)) }, owner: "admin", reason: "test", actor: "test")
+    }
+
     /// Waits until every asset is processed, the owner's pass has run after the last of them, and
     /// every recorded move is done.
     static func settle(_ app: TestApp, _ ids: [UUID], timeout: Duration = .seconds(180)) async throws {

@@ -128,9 +128,7 @@ import Testing
                 let task = PlacementTask(catalog: app.catalog, store: store, batch: 2)
                 let moves = app.catalog.placementMoves
                 func request(_ folder: (AssetRecord) -> String) async throws {
-                    try await moves.request(
-                        assets.map { .init(assetID: $0.id, target: folder($0)) }, owner: "admin", reason: "test",
-                        actor: "test")
+                    try await Organising.requestMoves(assets, app: app, to: folder)
                 }
                 func files(in folder: String) async throws -> Set<String> {
                     var names: Set<String> = []
