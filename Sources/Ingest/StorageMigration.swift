@@ -46,15 +46,10 @@ public struct StorageMigration: Sendable {
     public func plan(progress: @Sendable (Report) -> Void = { _ in }) async throws -> Report {
         var report = Report()
         for try await page in source.list(prefix: "") {
-            let present = try await sizesInTarget(page)
-            for (blob, size) in zip(page, present) {
-                if size == blob.size {
-                    report.alreadyThere += 1
-                } else {
-                    report.copied += 1
-                    report.bytesCopied += blob.size
-                }
-            }
+            let missing = try await missingInTarget(page)
+            report.alreadyThere += page.count - missing.count
+            report.copied += missing.count
+            report.bytesCopied += missing.reduce(0) { $0 + $1.size }
             progress(report)
         }
         return report
@@ -69,8 +64,7 @@ public struct StorageMigration: Sendable {
             to: Self.lineageSubject)
         var report = Report()
         for try await page in source.list(prefix: "") {
-            let present = try await sizesInTarget(page)
-            let missing = zip(page, present).filter { $0.0.size != $0.1 }.map(\.0)
+            let missing = try await missingInTarget(page)
             report.alreadyThere += page.count - missing.count
             let copiedBytes = try await boundedConcurrentMap(missing, limit: concurrency) { blob in
                 try await copy(blob)
@@ -93,9 +87,12 @@ public struct StorageMigration: Sendable {
         return report
     }
 
-    /// The target's size of each blob of `page` (nil: not there), asked several at a time.
-    private func sizesInTarget(_ page: [StoredBlob]) async throws -> [Int64?] {
-        try await boundedConcurrentMap(page, limit: concurrency) { blob in try await target.size(of: blob.key) }
+    /// The blobs of `page` the target lacks at their size, its sizes asked several at a time.
+    private func missingInTarget(_ page: [StoredBlob]) async throws -> [StoredBlob] {
+        let sizes = try await boundedConcurrentMap(page, limit: concurrency) { blob in
+            try await target.size(of: blob.key)
+        }
+        return zip(page, sizes).filter { $0.0.size != $0.1 }.map(\.0)
     }
 
     /// Streams one blob through the target's staging (hashed on the way), commits it, reads it back.

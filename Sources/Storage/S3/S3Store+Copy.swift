@@ -4,10 +4,14 @@ import NIOCore
 extension S3Store {
     /// Server-side copy: no bytes pass through this process. S3 copies at most 5 GiB in one
     /// request; a larger object is copied part by part (`UploadPartCopy`).
+    /// A copy onto the object itself must replace its metadata (`refresh`); a multipart copy
+    /// makes a new object whatever.
     func copy(_ source: String, to destination: String, size: Int64) async throws {
         let copySource = "/\(settings.bucket)/\(source)"
         guard size > settings.singleCopyLimit else {
-            let response = try await client.send(.init(.PUT, destination, headers: [("x-amz-copy-source", copySource)]))
+            var headers = [("x-amz-copy-source", copySource)]
+            if source == destination { headers.append(("x-amz-metadata-directive", "REPLACE")) }
+            let response = try await client.send(.init(.PUT, destination, headers: headers))
             guard !response.isErrorInBody else {
                 throw S3Error(operation: "PUT \(destination) (copy)", status: response.status, body: response.body)
             }
@@ -39,17 +43,7 @@ extension S3Store {
     /// Makes an object's last-modified time now, by copying it onto itself: the content is there
     /// already, and the orphan sweeper's grace must count from this upload, whose catalog row is
     /// yet to commit. S3 takes a copy onto itself only when it replaces the metadata.
-    func refresh(_ key: String, size: Int64) async throws {
-        guard size <= settings.singleCopyLimit else { return try await copy(key, to: key, size: size) }
-        let response = try await client.send(
-            .init(
-                .PUT, key,
-                headers: [("x-amz-copy-source", "/\(settings.bucket)/\(key)"), ("x-amz-metadata-directive", "REPLACE")])
-        )
-        guard !response.isErrorInBody else {
-            throw S3Error(operation: "PUT \(key) (refresh)", status: response.status, body: response.body)
-        }
-    }
+    func refresh(_ key: String, size: Int64) async throws { try await copy(key, to: key, size: size) }
 
     /// The folder view's moves, as server-side copies and deletes (see `Placement`): done again
     /// after a crash, a placement finishes whichever step the crash interrupted.
