@@ -152,7 +152,10 @@ let package = Package(
             dependencies: ["CVips", "Media", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Schema"),
         .target(name: "Organise", dependencies: ["CBLAS"]),
-        .target(name: "CLIP", dependencies: ["CBLAS", "CZlib", "CDNNL"]),
+        .target(name: "CLIP", dependencies: ["CBLAS", "CZlib", "CDNNL", "CKernels"]),
+        // The CLIP engine's own kernels (C with intrinsics, chosen per CPU at run time). Optimised
+        // in debug builds too: at -O0 the tests that run them would take minutes.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
         .target(
             name: "ModelHub",
             dependencies: [

@@ -1,4 +1,5 @@
 import App
+import CLIP
 import Foundation
 import Imaging
 import Jobs
@@ -55,8 +56,22 @@ public enum Doctor {
                     detail: "\(reason).\(place) Until then: embeddings and tags are skipped, all else works",
                     required: false))
         }
+        findings.append(kernelFinding(model.precision))
         try await compute.shutdown()
         return findings
+    }
+
+    /// Which CLIP kernels this CPU gets for the configured precision, and why where it differs.
+    private static func kernelFinding(_ precision: CLIPPrecision) -> Finding {
+        let plan = CLIPKernelPlan(requested: precision)
+        let runsAs =
+            plan.image == plan.text ? plan.image.rawValue : "images \(plan.image.rawValue), text \(plan.text.rawValue)"
+        return Finding(
+            area: "CLIP kernels", ok: true,
+            detail: "\(plan.path) on \(CPUFeatures.host.model): \(precision.rawValue) runs as \(runsAs) "
+                + "(\(CLIPKernelPlan.kernels(for: plan.image, path: plan.path)))"
+                + plan.notes.map { "; \($0)" }.joined(),
+            required: false)
     }
 
     private static func toolFinding(_ tool: String) async -> Finding {

@@ -19,6 +19,9 @@ public struct CLIPLoadOptions: Sendable {
     /// `false` runs every product through OpenBLAS on the memory-mapped weights.
     public var packsWeights: Bool
 
+    /// int8: LayerNorm outlier channels in float32 (`OutlierColumns`); off only in tests.
+    var splitsOutliers = true
+
     public init(precision: CLIPPrecision = .float32, packsWeights: Bool = true) {
         self.precision = precision
         self.packsWeights = packsWeights

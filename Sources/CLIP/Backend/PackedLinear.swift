@@ -1,13 +1,18 @@
 #if canImport(CDNNL)
+    import CBLAS
     import CDNNL
     import Synchronization
 
-    /// `y = x · Wᵀ (+ y)` through oneDNN with W packed once at load time into the blocked layout
-    /// its brgemm kernels read, in float32, bfloat16 or int8. OpenBLAS repacks W on every call,
-    /// which dominates when there are few rows (one image is 50).
+    /// `y = x · Wᵀ (+ y)` with W packed once at load time, in float32, bfloat16 or int8. OpenBLAS
+    /// repacks W on every call, which dominates when there are few rows (one image is 50).
     ///
-    /// int8: W is quantised per output column (symmetric, `weightScales`), the kernel writes
-    /// `scale[n] · Σ x_q·w_q` and `Linear` applies the per-row input scale and the bias.
+    /// The kernels, by tier (`CLIPKernelPlan.kernels`): oneDNN's brgemm where it has one that
+    /// reads packed weights (AVX-512, and int8 with VNNI); below that oneDNN 2.6 repacks on every
+    /// call too, so float32 runs the engine's own `PanelWeights` and int8 its `WidenedInt8Weights`.
+    ///
+    /// int8: W is quantised per output row (symmetric, `weightScales`) with its outlier input
+    /// columns (`OutlierColumns`) left out and kept in float32; `applyInt8` applies the per-row
+    /// input scale, the bias and adds the outlier columns' product.
     ///
     /// W is cut into one band of output columns per worker thread; each band has its own packed
     /// weights and runs single-threaded on that worker, like `Linear`'s sgemm path.
@@ -46,15 +51,18 @@
             deinit { if let primitive { dnnl_primitive_destroy(primitive) } }
         }
 
-        /// Packs W [out, in] (row-major float32) into `precision`.
-        convenience init(weight: Tensor, bias: Tensor?, precision: CLIPPrecision) throws {
+        /// Packs W [out, in] (row-major float32) into `precision`; `outliers` only for int8.
+        convenience init(
+            weight: Tensor, bias: Tensor?, precision: CLIPPrecision, outliers: OutlierColumns? = nil
+        ) throws {
             let dataType: dnnl_data_type_t =
                 switch precision {
                 case .float32: dnnl_f32
                 case .bfloat16: dnnl_bf16
                 case .int8: dnnl_s8
                 }
-            try self.init(weight: weight, bias: bias, dataType: dataType)
+            try self.init(
+                weight: weight, bias: bias, dataType: dataType, outliers: dataType == dnnl_s8 ? outliers : nil)
         }
 
         var precision: CLIPPrecision {
@@ -65,9 +73,21 @@
         private let bias: Tensor?
         /// int8 only: `W[n, :] ≈ weightScales[n] · W_q[n, :]`.
         let weightScales: [Float]
+        /// int8 only: input columns left out of the int8 product (zero in the packed weights) and
+        /// their weights in float32, [out, outliers.columns.count], for `Linear` to add.
+        let outliers: (columns: OutlierColumns, weights: Tensor)?
+        /// int8 on tiers without VNNI: the engine's own widened kernel instead of oneDNN's.
+        private let widened: WidenedInt8Weights?
+        /// float32 below AVX-512: the engine's own packed kernel instead of oneDNN's.
+        private let panels: PanelWeights?
 
-        init(weight: Tensor, bias: Tensor?, dataType: dnnl_data_type_t) throws {
+        /// Whether int8 products here run the widened kernel: oneDNN's int8 without VNNI
+        /// multiplies with `vpmaddubsw` and repacks the weights on every call.
+        static var widensInt8: Bool { !CPUPath.effective.hasVNNI && WidenedInt8Weights.isUsable }
+
+        init(weight: Tensor, bias: Tensor?, dataType: dnnl_data_type_t, outliers: OutlierColumns? = nil) throws {
             self.bias = dataType == dnnl_s8 ? nil : bias
+            self.outliers = outliers.map { ($0, $0.gather(weight)) }
             outputSize = weight.shape[0]
             inputSize = weight.shape[1]
             self.dataType = dataType
@@ -77,40 +97,47 @@
                 return Band(columns: boundary(worker)..<boundary(worker + 1))
             }
             DNNL.useOneThreadHere()
-            if dataType == dnnl_s8 {
-                let (scales, quantized) = Self.quantizePerRow(weight)
+            panels = dataType == dnnl_f32 && PanelWeights.isPreferred ? PanelWeights(weight: weight, bias: bias) : nil
+            if panels != nil {
+                weightScales = []
+                widened = nil
+            } else if dataType == dnnl_s8 && Self.widensInt8 {
+                let (scales, quantized) = Self.quantizePerRow(weight, leavingOut: outliers?.columns ?? [])
                 weightScales = scales
+                widened = WidenedInt8Weights(
+                    quantized: quantized, scales: scales, outputSize: outputSize, inputSize: inputSize)
+            } else if dataType == dnnl_s8 {
+                let (scales, quantized) = Self.quantizePerRow(weight, leavingOut: outliers?.columns ?? [])
+                weightScales = scales
+                widened = nil
                 try quantized.withUnsafeBufferPointer { values in
                     for band in bands { try pack(UnsafeRawPointer(values.baseAddress!), dataType: dnnl_s8, into: band) }
                 }
             } else {
                 weightScales = []
+                widened = nil
                 for band in bands { try pack(UnsafeRawPointer(weight.pointer), dataType: dnnl_f32, into: band) }
             }
         }
 
         /// Symmetric per-row int8: scale = max |w| / limit, w_q = round(w / scale).
         ///
-        /// The limit is 127 where the CPU multiplies int8 with VNNI. Without VNNI (AVX2 only,
-        /// e.g. AMD Zen 3), oneDNN multiplies with `vpmaddubsw`, which adds two u8·s8 products
-        /// into a saturating int16: with |w_q| ≤ 127 a pair reaches 2·255·127 > 32,767 and
-        /// clips, which cost cosine 0.977 against float32 there. |w_q| ≤ 63 cannot saturate
-        /// (2·255·63 = 32,130), at the price of one bit of weight precision on those CPUs.
-        static let weightLimit: Float = {
-            let isa = dnnl_get_effective_cpu_isa()
-            let hasVNNI =
-                isa == dnnl_cpu_isa_avx2_vnni
-                || (isa.rawValue & dnnl_cpu_isa_avx512_core_vnni.rawValue) == dnnl_cpu_isa_avx512_core_vnni.rawValue
-            return hasVNNI ? 127 : 63
-        }()
+        /// The limit is 127 where the products cannot overflow: VNNI, or the widened kernel. Below
+        /// AVX2, oneDNN multiplies with `pmaddubsw`, which adds two u8·s8 products into a
+        /// saturating int16: with |w_q| ≤ 127 a pair reaches 2·255·127 > 32,767 and clips (it cost
+        /// cosine 0.977 against float32), so there |w_q| ≤ 63 (2·255·63 = 32,130), one bit less.
+        static var weightLimit: Float { CPUPath.effective.hasVNNI || widensInt8 ? 127 : 63 }
 
-        private static func quantizePerRow(_ weight: Tensor) -> (scales: [Float], values: [Int8]) {
+        /// `leavingOut` columns are quantised as zeros (and take no part in the scales).
+        private static func quantizePerRow(
+            _ weight: Tensor, leavingOut outliers: [Int]
+        ) -> (scales: [Float], values: [Int8]) {
             let (rows, columns) = (weight.shape[0], weight.shape[1])
             let limit = weightLimit
             var scales = [Float](repeating: 1, count: rows)
             var values = [Int8](repeating: 0, count: rows * columns)
-            for row in 0..<rows {
-                let w = weight.pointer + row * columns
+            var keptRow = [Float](repeating: 0, count: columns)
+            func quantize(_ w: UnsafePointer<Float>, row: Int) {
                 let largest = maxMagnitude(w, count: columns)
                 let scale = largest > 0 && largest.isFinite ? largest / limit : 1
                 scales[row] = scale
@@ -120,6 +147,16 @@
                     values[row * columns + j] = Int8(
                         truncatingIfNeeded: Int32(bitPattern: clamped.bitPattern &- 0x4B40_0000))
                 }
+            }
+            for row in 0..<rows {
+                let w = weight.pointer + row * columns
+                guard !outliers.isEmpty else {
+                    quantize(w, row: row)
+                    continue
+                }
+                for j in 0..<columns { keptRow[j] = w[j] }
+                for column in outliers { keptRow[column] = 0 }
+                keptRow.withUnsafeBufferPointer { quantize($0.baseAddress!, row: row) }
             }
             return (scales, values)
         }
@@ -236,17 +273,60 @@
             }
         }
 
-        var bandCount: Int { bands.count }
+        var bandCount: Int { panels?.bands.count ?? widened?.bands.count ?? bands.count }
+
+        /// int8, one band on the calling thread: `y[r, n] (+)= rowScale[r] · weightScale[n] ·
+        /// Σ x_q·w_q + b[n]`, plus the outlier columns' float32 product for the band's columns.
+        func applyInt8(
+            _ x: MatrixInput.Int8Rows, rows: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
+            accumulate: Bool, band index: Int
+        ) {
+            let n = outputSize
+            let columns: Range<Int>
+            if let widened {
+                columns = widened.bands[index]
+                widened.apply(
+                    x.values, rowScales: x.rowScales, bias: bias, rows: rows, into: y, accumulate: accumulate,
+                    band: index)
+            } else {
+                DNNL.useOneThreadHere()
+                columns = bands[index].columns
+                let width = columns.count
+                let block = BufferPool.shared.take(rows * width)
+                defer { BufferPool.shared.give(block) }
+                do {
+                    try execute(
+                        x.values, rows: rows, into: block.pointer, accumulate: false, band: bands[index], index: index)
+                } catch {
+                    fatalError("\(error)")  // shapes were validated at load; a failure here is a oneDNN bug
+                }
+                // The kernel wrote weightScale[n] · Σ x_q·w_q densely; each row takes its scale and the bias here.
+                ElementwiseKernels.scaleRows(
+                    block.pointer, Int32(rows), Int32(width), x.rowScales, bias.map { $0 + columns.lowerBound },
+                    y + columns.lowerBound, Int32(n), accumulate ? 1 : 0)
+            }
+            if let outliers, let values = x.outlierValues {
+                let k = outliers.columns.columns.count
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(columns.count), Int32(k), 1, values,
+                    Int32(k), outliers.weights.pointer + columns.lowerBound * k, Int32(k), 1, y + columns.lowerBound,
+                    Int32(n))
+            }
+        }
 
         /// `y[rows, out] (+)= x[rows, in] · Wᵀ`; `x` holds `dataType` elements.
         func apply(_ x: UnsafeRawPointer, rows: Int, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
-            Parallel.forEach(bands.count) { _, index in
+            Parallel.forEach(bandCount) { _, index in
                 apply(x, rows: rows, into: y, accumulate: accumulate, band: index)
             }
         }
 
         /// One band of the product, on the calling thread.
         func apply(_ x: UnsafeRawPointer, rows: Int, into y: UnsafeMutablePointer<Float>, accumulate: Bool, band: Int) {
+            if let panels {
+                return panels.apply(
+                    x.assumingMemoryBound(to: Float.self), rows: rows, into: y, accumulate: accumulate, band: band)
+            }
             DNNL.useOneThreadHere()
             do {
                 try execute(x, rows: rows, into: y, accumulate: accumulate, band: band)
@@ -343,8 +423,15 @@
     final class PackedLinear: Sendable {
         static var isAvailable: Bool { false }
         var precision: CLIPPrecision { .float32 }
-        init(weight: Tensor, bias: Tensor?, precision: CLIPPrecision) throws { fatalError("oneDNN is not available") }
+        var outliers: (columns: OutlierColumns, weights: Tensor)? { nil }
+        init(weight: Tensor, bias: Tensor?, precision: CLIPPrecision, outliers: OutlierColumns? = nil) throws {
+            fatalError("oneDNN is not available")
+        }
         var bandCount: Int { 0 }
+        func applyInt8(
+            _ x: MatrixInput.Int8Rows, rows: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
+            accumulate: Bool, band index: Int
+        ) {}
         func apply(_ x: UnsafeRawPointer, rows: Int, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {}
         func apply(_ x: UnsafeRawPointer, rows: Int, into y: UnsafeMutablePointer<Float>, accumulate: Bool, band: Int) {
         }

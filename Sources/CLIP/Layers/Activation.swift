@@ -13,7 +13,7 @@ extension CLIPActivation {
     /// Applies the activation in place to `count` floats.
     func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
-        case .quickGELU: for i in 0..<count { x[i] = CLIPActivation.quickGELU(x[i]) }
+        case .quickGELU: ElementwiseKernels.quickGELU(x, count)
         case .gelu: for i in 0..<count { x[i] = CLIPActivation.gelu(x[i]) }
         }
     }

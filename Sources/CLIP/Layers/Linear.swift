@@ -49,29 +49,15 @@ struct Linear: Sendable {
         }
     }
 
-    /// int8: the kernel writes `weightScale[n] · Σ x_q·w_q`; each row then takes its input scale
-    /// and the bias: `y[r, n] (+)= rowScale[r] · product[r, n] + b[n]`.
+    /// int8: the input quantised per row (once for every product that shares it), then each
+    /// worker's band of the product with its scales, bias and outlier columns.
     private func applyInt8(
         _ packed: PackedLinear, _ input: MatrixInput, into y: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
-        let (rows, n) = (input.rows, outputSize)
-        let (values, rowScales) = input.int8
-        let product = BufferPool.shared.take(rows * n)
-        defer { BufferPool.shared.give(product) }
-        packed.apply(values, rows: rows, into: product.pointer, accumulate: false)
-        let zeros = [Float](repeating: 0, count: bias == nil ? n : 0)
-        zeros.withUnsafeBufferPointer { zeros in
-            let b = bias?.pointer ?? zeros.baseAddress!
-            Parallel.forChunks(rows, minimumChunk: 16) { chunk in
-                for row in chunk {
-                    let (scale, p, out) = (rowScales[row], product.pointer + row * n, y + row * n)
-                    if accumulate {
-                        for j in 0..<n { out[j] += p[j] * scale + b[j] }
-                    } else {
-                        for j in 0..<n { out[j] = p[j] * scale + b[j] }
-                    }
-                }
-            }
+        let quantized = input.int8(leavingOut: packed.outliers?.columns)
+        Parallel.forEach(packed.bandCount) { _, band in
+            packed.applyInt8(
+                quantized, rows: input.rows, bias: bias?.pointer, into: y, accumulate: accumulate, band: band)
         }
     }
 
@@ -97,10 +83,23 @@ extension Linear {
     static func apply(_ linears: [Linear], to input: MatrixInput, into outputs: [UnsafeMutablePointer<Float>]) {
         let packed = linears.compactMap(\.packed)
         guard packed.count == linears.count, let bands = packed.first?.bandCount,
-            packed[0].precision != .int8,
-            packed.allSatisfy({ $0.bandCount == bands && $0.precision == packed[0].precision })
+            packed.allSatisfy({
+                $0.bandCount == bands && $0.precision == packed[0].precision
+                    && $0.outliers?.columns === packed[0].outliers?.columns
+            })
         else {
             for (linear, output) in zip(linears, outputs) { linear.apply(input, into: output) }
+            return
+        }
+        if packed[0].precision == .int8 {
+            let quantized = input.int8(leavingOut: packed[0].outliers?.columns)
+            Parallel.forEach(bands) { _, band in
+                for (linear, output) in zip(linears, outputs) {
+                    linear.packed!.applyInt8(
+                        quantized, rows: input.rows, bias: linear.bias?.pointer, into: output, accumulate: false,
+                        band: band)
+                }
+            }
             return
         }
         let source =

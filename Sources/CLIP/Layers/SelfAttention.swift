@@ -40,27 +40,12 @@ struct SelfAttention: Sendable {
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasTrans, n, n, dimension, scale, qHead, ld, kHead, ld, 0, scores, n)
             for row in 0..<t {
-                softmax(scores + row * t, count: causal ? row + 1 : t, rowLength: t)
+                ElementwiseKernels.softmax(scores + row * t, Int32(causal ? row + 1 : t), Int32(t))
             }
             // context[T, d] = P[T, T] · V[T, d]
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasNoTrans, n, dimension, n, 1, scores, n, vHead, ld, 0, contextHead, ld)
         }
         output.apply(context, rows: rows, into: residual, accumulate: true)
-    }
-
-    /// Softmax over the first `count` entries; the rest of the row (masked future positions) becomes 0.
-    private func softmax(_ row: UnsafeMutablePointer<Float>, count: Int, rowLength: Int) {
-        var maximum = -Float.infinity
-        for j in 0..<count { maximum = max(maximum, row[j]) }
-        var sum: Float = 0
-        for j in 0..<count {
-            let e = VectorMath.exp(row[j] - maximum)
-            row[j] = e
-            sum += e
-        }
-        let inverse = 1 / sum
-        for j in 0..<count { row[j] *= inverse }
-        for j in count..<rowLength { row[j] = 0 }
     }
 }

@@ -6,8 +6,9 @@ extension CLIPModel {
     ///
     /// float32 weights stay in the memory-mapped file; half-precision weights are widened once.
     ///
-    /// With `precision: .bfloat16` (oneDNN on a CPU with AVX-512 BF16) or `.int8` (oneDNN) both
-    /// towers' encoder products run in that precision; everything else stays float32.
+    /// With `precision: .bfloat16` or `.int8` the towers' encoder products run in that precision
+    /// where this CPU makes it faster than float32 (`CLIPKernelPlan`); everything else stays float32.
+    /// Without oneDNN, or with `packsWeights: false`, every product is float32 through OpenBLAS.
     public static func load(from directory: URL, options: CLIPLoadOptions = .init()) throws -> CLIPModel {
         let configuration = try CLIPConfiguration(contentsOf: directory.appendingPathComponent("config.json"))
         let preprocessorURL = directory.appendingPathComponent("preprocessor_config.json")
@@ -24,32 +25,23 @@ extension CLIPModel {
 
         let file = try SafeTensorsFile(url: directory.appendingPathComponent("model.safetensors"))
         let weights = WeightReader(file: file)
-        let packing = packingPrecision(options)
+        let plan = CLIPKernelPlan(requested: options.precision)
+        let packed = PackedLinear.isAvailable && options.packsWeights
         let vision = try VisionTransformer(
-            WeightReader(file: file, packing: packing), configuration.vision,
+            WeightReader(file: file, packing: packed ? plan.image : nil, splitsOutliers: options.splitsOutliers),
+            configuration.vision,
             projectionSize: configuration.projectionSize)
         let text = try TextTransformer(
-            WeightReader(file: file, packing: packing), configuration.text, projectionSize: configuration.projectionSize
-        )
+            WeightReader(file: file, packing: packed ? plan.text : nil, splitsOutliers: options.splitsOutliers),
+            configuration.text,
+            projectionSize: configuration.projectionSize)
         let logitScale = try weights.tensor("logit_scale", []).values[0]
         let parameterCount = file.entries.values.reduce(0) { $0 + $1.shape.reduce(1, *) }
         return CLIPModel(
             configuration: configuration, preprocessing: preprocessing, tokenizer: tokenizer, vision: vision,
             text: text,
             logitScale: Foundation.exp(logitScale), storedDTypes: file.storedDTypes, parameterCount: parameterCount,
-            precision: vision.layers.first?.fc1.packed?.precision ?? .float32)
-    }
-
-    /// How the encoder layers' weights are packed: bfloat16 when asked for and native, otherwise
-    /// float32 for oneDNN (its packed kernels beat OpenBLAS's per-call repacking, most of all
-    /// for a text query's ~16 rows and a single image's 50).
-    private static func packingPrecision(_ options: CLIPLoadOptions) -> CLIPPrecision? {
-        guard PackedLinear.isAvailable, options.packsWeights else { return nil }
-        let precision = options.precision
-        #if canImport(CDNNL)
-            if precision == .bfloat16 && DNNL.supportsBFloat16 { return .bfloat16 }
-        #endif
-        // int8 runs wherever oneDNN does (fast with VNNI, correct without).
-        return precision == .int8 ? .int8 : .float32
+            precision: vision.layers.first?.fc1.packed?.precision ?? .float32,
+            textPrecision: text.layers.first?.fc1.packed?.precision ?? .float32)
     }
 }

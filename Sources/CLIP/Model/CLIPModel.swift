@@ -14,8 +14,10 @@ public final class CLIPModel: Sendable {
     public let storedDTypes: Set<String>
     /// Number of scalar parameters in the checkpoint.
     public let parameterCount: Int
-    /// The arithmetic the encoders' matrix products actually use.
+    /// The arithmetic the image tower's matrix products actually use.
     public let precision: CLIPPrecision
+    /// The text tower's, which differs where a precision is faster for images than for queries.
+    public let textPrecision: CLIPPrecision
 
     let tokenizer: CLIPTokenizer
     let vision: VisionTransformer
@@ -29,9 +31,10 @@ public final class CLIPModel: Sendable {
     init(
         configuration: CLIPConfiguration, preprocessing: CLIPImagePreprocessing, tokenizer: CLIPTokenizer,
         vision: VisionTransformer, text: TextTransformer, logitScale: Float, storedDTypes: Set<String>,
-        parameterCount: Int, precision: CLIPPrecision
+        parameterCount: Int, precision: CLIPPrecision, textPrecision: CLIPPrecision
     ) {
         self.precision = precision
+        self.textPrecision = textPrecision
         self.configuration = configuration
         self.preprocessing = preprocessing
         self.tokenizer = tokenizer

@@ -4,10 +4,12 @@ import Foundation
 /// `config.json`, `model.safetensors` (float32), `preprocessor_config.json` and the tokenizer files.
 ///
 /// Weights are N(0, 0.02²), biases 0, LayerNorms 1/0, logit_scale ln(1/0.07), which keeps
-/// activations finite at any depth. Speed does not depend on the values.
+/// activations finite at any depth. Speed does not depend on the values; accuracy under reduced
+/// precision does, which `outliers` is for.
 public enum RandomCheckpointWriter {
     public static func write(
-        _ configuration: CLIPConfiguration, to directory: URL, tokenizerDirectory: URL, seed: UInt64 = 0
+        _ configuration: CLIPConfiguration, to directory: URL, tokenizerDirectory: URL, seed: UInt64 = 0,
+        outliers: OutlierChannels? = nil
     ) throws {
         let files = FileManager.default
         try files.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -39,6 +41,7 @@ public enum RandomCheckpointWriter {
             } else {
                 for i in values.indices { values[i] = 0.02 * generator.next() }
             }
+            outliers?.apply(to: values, name: name, shape: shapes[index].shape)
         }
     }
 }
@@ -68,5 +71,50 @@ struct NormalGenerator {
         let angle = 2 * Double.pi * uniform()
         spare = Float(radius * Foundation.sin(angle))
         return Float(radius * Foundation.cos(angle))
+    }
+}
+
+/// Outlier channels as trained transformers have them: a handful of LayerNorm channels whose
+/// weight is tens of times the rest (Kovaleva et al. 2021, "BERT Busters"; Dettmers et al. 2022,
+/// "LLM.int8()"), so every product that reads a LayerNorm's output (q, k, v and fc1) sees a few
+/// columns 30-100x larger than the others, in every row. A per-row int8 scale that must cover those
+/// leaves the other channels a handful of levels.
+///
+/// The same columns of those products' weights are divided by the same factors, so the float32
+/// network computes exactly what it did without them, as a trained one that learned to live with
+/// its outliers does. Without that, random weights read the outliers at full strength: attention
+/// logits grow by the square of the factor, and the network turns so sensitive that even
+/// bfloat16 rounding moves its output — a test of chaos, not of quantisation.
+public struct OutlierChannels: Sendable {
+    public let count: Int
+    public let scales: ClosedRange<Float>
+
+    public init(count: Int, scales: ClosedRange<Float> = 30...100) {
+        self.count = count
+        self.scales = scales
+    }
+
+    /// The outlier channels of a `width`-wide activation and each one's factor: spread over the
+    /// width by a stride coprime with the usual widths, the same channels in every layer.
+    func channels(width: Int) -> [(channel: Int, scale: Float)] {
+        (0..<min(count, width)).map { i in
+            let spread = count > 1 ? Float(i) / Float(count - 1) : 0
+            return ((i * 97 + 13) % width, scales.lowerBound + spread * (scales.upperBound - scales.lowerBound))
+        }
+    }
+
+    private static let readers = [
+        ".self_attn.q_proj.weight", ".self_attn.k_proj.weight", ".self_attn.v_proj.weight", ".mlp.fc1.weight",
+    ]
+
+    func apply(to values: UnsafeMutableBufferPointer<Float>, name: String, shape: [Int]) {
+        if name.hasSuffix(".layer_norm1.weight") || name.hasSuffix(".layer_norm2.weight") {
+            for (channel, scale) in channels(width: values.count) { values[channel] *= scale }
+        } else if Self.readers.contains(where: name.hasSuffix) {
+            let (rows, width) = (shape[0], shape[1])
+            for (channel, scale) in channels(width: width) {
+                for row in 0..<rows { values[row * width + channel] /= scale }
+            }
+        }
     }
 }

@@ -23,13 +23,14 @@ final class MatrixInput {
         self.columns = columns
     }
 
-    private var quantized: (values: FloatBuffer, scales: FloatBuffer)?
+    private var quantized: (values: FloatBuffer, scales: FloatBuffer, outliers: OutlierColumns?, split: FloatBuffer?)?
 
     deinit {
         if let converted { BufferPool.shared.give(converted) }
         if let quantized {
             BufferPool.shared.give(quantized.values)
             BufferPool.shared.give(quantized.scales)
+            quantized.split.map(BufferPool.shared.give)
         }
     }
 
@@ -40,45 +41,64 @@ final class MatrixInput {
         transform: (UnsafeMutablePointer<Float>, Int) -> Void
     ) {
         self.init(rows, rows: count, columns: columns)
-        _ = quantize(transform: transform)
+        _ = quantize(leavingOut: nil, transform: transform)
     }
 
-    /// The rows quantised to int8, symmetric per row: `x[r, :] ≈ rowScales[r] · values[r, :]`.
-    /// Per row (not per matrix) so an image's result does not depend on the rest of its batch.
-    var int8: (values: UnsafePointer<Int8>, rowScales: UnsafePointer<Float>) { quantize { _, _ in } }
+    struct Int8Rows {
+        /// `x[r, :] ≈ rowScales[r] · values[r, :]`, with the outlier columns as zeros.
+        let values: UnsafePointer<Int8>
+        let rowScales: UnsafePointer<Float>
+        /// The outlier columns in float32, [rows, outliers.columns.count], when there are any.
+        let outlierValues: UnsafePointer<Float>?
+    }
+
+    /// The rows quantised to int8, symmetric per row, with `outliers`' columns split off in
+    /// float32. Per row (not per matrix) so an image's result does not depend on the rest of its
+    /// batch. q, k and v share their input and its outliers, so it is quantised once for all three.
+    func int8(leavingOut outliers: OutlierColumns?) -> Int8Rows {
+        quantize(leavingOut: outliers) { _, _ in }
+    }
 
     private func quantize(
-        transform: (UnsafeMutablePointer<Float>, Int) -> Void
-    ) -> (values: UnsafePointer<Int8>, rowScales: UnsafePointer<Float>) {
+        leavingOut outliers: OutlierColumns?, transform: (UnsafeMutablePointer<Float>, Int) -> Void
+    ) -> Int8Rows {
         if let quantized {
-            return (
-                UnsafeRawPointer(quantized.values.pointer).assumingMemoryBound(to: Int8.self),
-                UnsafePointer(quantized.scales.pointer)
-            )
+            precondition(quantized.outliers === outliers, "one input quantised for two sets of outlier columns")
+            return Int8Rows(
+                values: UnsafeRawPointer(quantized.values.pointer).assumingMemoryBound(to: Int8.self),
+                rowScales: UnsafePointer(quantized.scales.pointer),
+                outlierValues: quantized.split.map { UnsafePointer($0.pointer) })
         }
         let (rows, columns, input) = (self.rows, self.columns, self.pointer)
         let valuesBuffer = BufferPool.shared.take(rows * columns / 4 + 1)
         let scalesBuffer = BufferPool.shared.take(rows)
         let values = UnsafeMutableRawPointer(valuesBuffer.pointer).bindMemory(to: Int8.self, capacity: rows * columns)
         let scales = scalesBuffer.pointer
+        let split = outliers.map { BufferPool.shared.take(rows * $0.columns.count) }
         Parallel.forChunks(rows, minimumChunk: 16) { chunk in
+            // A row without its outliers, in a buffer of the chunk's own.
+            let kept = outliers.map { _ in UnsafeMutablePointer<Float>.allocate(capacity: columns) }
+            defer { kept?.deallocate() }
             for row in chunk {
-                let x = input + row * columns
+                var x = UnsafePointer(input + row * columns)
                 let out = values + row * columns
                 transform(UnsafeMutablePointer(mutating: x), columns)
-                let largest = maxMagnitude(x, count: columns)
-                let scale = largest > 0 ? largest / 127 : 1
-                let inverse = 1 / scale
-                scales[row] = scale
-                for j in 0..<columns {
-                    // Round to nearest even through the 1.5·2^23 shift; |x / scale| ≤ 127.
-                    let shifted = x[j] * inverse + 12_582_912
-                    out[j] = Int8(truncatingIfNeeded: Int32(bitPattern: shifted.bitPattern &- 0x4B40_0000))
+                if let outliers, let kept, let split {
+                    kept.update(from: x, count: columns)
+                    let outlierRow = split.pointer + row * outliers.columns.count
+                    for (index, column) in outliers.columns.enumerated() {
+                        outlierRow[index] = x[column]
+                        kept[column] = 0
+                    }
+                    x = UnsafePointer(kept)
                 }
+                scales[row] = ElementwiseKernels.quantizeRow(x, Int32(columns), out)
             }
         }
-        quantized = (valuesBuffer, scalesBuffer)
-        return (UnsafeRawPointer(values).assumingMemoryBound(to: Int8.self), UnsafePointer(scales))
+        quantized = (valuesBuffer, scalesBuffer, outliers, split)
+        return Int8Rows(
+            values: UnsafeRawPointer(values).assumingMemoryBound(to: Int8.self), rowScales: UnsafePointer(scales),
+            outlierValues: split.map { UnsafePointer($0.pointer) })
     }
 
     /// The rows rounded to bfloat16 (round to nearest even), converted once.

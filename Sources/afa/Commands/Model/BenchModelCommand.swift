@@ -4,111 +4,82 @@ import Foundation
 
 struct BenchModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure image throughput and text-query latency.")
+        commandName: "bench", abstract: "Measure image throughput and text-query latency.",
+        discussion: """
+            --isa runs the kernels at a lower instruction-set tier than the CPU's own (e.g. avx2 on an \
+            AVX-512 machine); --compare runs every tier this machine has, each precision, batch 1 and 16, \
+            and prints one table.
+            """)
 
     @Argument(help: "A Hugging Face CLIP folder.")
     var directory: String
 
-    @Option(help: "Images per forward pass.")
-    var batch: Int = 16
+    @Option(help: "Images per forward pass (repeat for several).")
+    var batch: [Int] = [16]
 
-    @Option(help: "Seconds to run the image benchmark.")
+    @Option(help: "Seconds to run the image benchmark, per batch size.")
     var seconds: Double = 10
 
     @Option(help: "Text queries to time.")
     var queries: Int = 50
 
-    @Option(help: "Matrix-product arithmetic: float32 or bfloat16.")
+    @Option(help: "Matrix-product arithmetic: float32, bfloat16 or int8.")
     var precision: CLIPPrecision = .float32
+
+    @Option(help: "Instruction-set tier: \(CPUPath.allCases.dropFirst().map(\.description).joined(separator: ", ")).")
+    var isa: CPUPath?
 
     @Flag(help: "Run every product through OpenBLAS on the memory-mapped weights (no oneDNN packing).")
     var blasOnly = false
 
-    func run() async throws {
-        guard batch > 0, seconds > 0, queries > 0 else {
+    @Flag(
+        help: "Every tier, precision and batch size of this machine in one table (one process per tier and precision).")
+    var compare = false
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard batch.allSatisfy({ $0 > 0 }), seconds > 0, queries > 0 else {
             throw ValidationError("batch, seconds and queries must be positive")
         }
-        let clock = ContinuousClock()
-        let loadStart = clock.now
-        let model = try CLIPModel.load(
-            from: URL(fileURLWithPath: directory),
-            options: CLIPLoadOptions(precision: precision, packsWeights: !blasOnly))
-        let loadTime = clock.now - loadStart
-
-        // Preprocessed pixels of a deterministic noise image: the speed does not depend on content.
-        let side = model.configuration.vision.imageSize
-        var generator = SystemRandomNumberGenerator()
-        let image = try RGBImage(
-            width: side, height: side,
-            pixels: (0..<(side * side * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        let pixels = Array([[Float]](repeating: model.pixelValues(for: image), count: batch).joined())
-
-        _ = try model.imageEmbeddings(pixelValues: pixels, count: batch)  // warm-up
-        var images = 0
-        let cpuStart = processCPUSeconds()
-        let start = clock.now
-        while clock.now - start < .seconds(seconds) {
-            _ = try model.imageEmbeddings(pixelValues: pixels, count: batch)
-            images += batch
+        if let isa, isa > CPUPath.best(for: CPUFeatures.host.features) {
+            throw ValidationError(
+                "this CPU cannot run \(isa): it has \(CPUFeatures.host.features.names.joined(separator: " "))")
         }
-        let elapsed = clock.now - start
-        let imagesPerSecond = Double(images) / elapsed.seconds
-        let cpuPerImage = (processCPUSeconds() - cpuStart) / Double(images) * 1000
+    }
 
-        let query = "a photo of a small brown dog playing with a red ball outside"
-        _ = try model.textEmbeddings([query])
-        var latencies: [Double] = []
-        let textCPUStart = processCPUSeconds()
-        for _ in 0..<queries {
-            let queryStart = clock.now
-            _ = try model.textEmbeddings([query])
-            latencies.append((clock.now - queryStart).seconds * 1000)
+    func run() async throws {
+        if compare {
+            try ModelBenchComparison(directory: directory, seconds: seconds, queries: queries).run()
+            return
         }
-        latencies.sort()
-        let textCPU = (processCPUSeconds() - textCPUStart) / Double(queries) * 1000
-        let tokenizeStart = clock.now
-        for _ in 0..<queries { _ = model.tokenize(query) }
-        let tokenizeTime = (clock.now - tokenizeStart).seconds * 1000 / Double(queries)
-
-        let environment = ProcessInfo.processInfo.environment
-        print(
-            "model:           \(directory) (\(model.parameterCount.formatted()) parameters, \(model.storedDTypes.sorted().joined(separator: ",")))"
-        )
-        print(
-            "machine:         \(ProcessInfo.processInfo.activeProcessorCount) cores, OPENBLAS_NUM_THREADS=\(environment["OPENBLAS_NUM_THREADS"] ?? "unset"), OPENBLAS_CORETYPE=\(environment["OPENBLAS_CORETYPE"] ?? "unset")"
-        )
-        print("precision:       \(model.precision.rawValue)\(blasOnly ? " (OpenBLAS only)" : "")")
-        print("load:            \(String(format: "%.2f", loadTime.seconds)) s")
-        print(
-            "images:          \(String(format: "%.1f", imagesPerSecond)) images/s (batch \(batch), \(images) images in \(String(format: "%.1f", elapsed.seconds)) s, \(String(format: "%.0f", cpuPerImage)) ms CPU per image)"
-        )
-        print(
-            "text query:      \(String(format: "%.2f", latencies[latencies.count / 2])) ms median, \(String(format: "%.2f", latencies[latencies.count * 9 / 10])) ms p90, \(String(format: "%.1f", textCPU)) ms CPU (\(queries) queries, \(model.tokenize(query).count) tokens, tokenizing \(String(format: "%.2f", tokenizeTime)) ms)"
-        )
-        print("peak memory:     \(peakResidentMegabytes().map { "\($0) MB" } ?? "unknown") (VmHWM)")
+        if let isa, isa != CPUPath.effective {
+            guard ProcessInfo.processInfo.environment[Self.restartMarker] == nil else {
+                throw ValidationError("the kernels run at \(CPUPath.effective), not \(isa), even when restarted")
+            }
+            try restart(at: isa)
+        }
+        let result = try ModelBenchmark(
+            directory: directory, precision: precision, packsWeights: !blasOnly, batches: batch, seconds: seconds,
+            queries: queries
+        ).run()
+        if json {
+            print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
+        } else {
+            result.printReport(directory: directory, blasOnly: blasOnly)
+        }
     }
 
-    /// User + system time of the whole process: with other work on the machine, CPU time per image
-    /// shows the engine's own cost where wall time shows the share of the cores it got.
-    private func processCPUSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-    }
+    private static let restartMarker = "AFA_BENCH_RESTARTED"
 
-    /// VmHWM from /proc/self/status, in megabytes.
-    private func peakResidentMegabytes() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
-        else { return nil }
-        return kilobytes / 1024
-    }
-}
-
-extension Duration {
-    fileprivate var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) * 1e-18
+    /// The kernel libraries fix their tier when they load, so a lower one needs a new process:
+    /// this one, replaced by itself with the tier's environment.
+    private func restart(at path: CPUPath) throws -> Never {
+        for (name, value) in path.environment { setenv(name, value, 1) }
+        setenv(Self.restartMarker, "1", 1)
+        let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+        execv("/proc/self/exe", arguments)
+        throw ValidationError("could not restart at \(path): \(String(cString: strerror(errno)))")
     }
 }

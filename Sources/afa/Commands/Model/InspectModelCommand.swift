@@ -26,5 +26,7 @@ struct InspectModelCommand: AsyncParsableCommand {
         print("parameters:   \(model.parameterCount.formatted())")
         print("dtype:        \(model.storedDTypes.sorted().joined(separator: ", ")) (computed in float32)")
         print("logit scale:  \(model.logitScale)")
+        print("")
+        for line in CLIPKernelPlan.report() { print(line) }
     }
 }

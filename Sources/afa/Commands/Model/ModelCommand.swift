@@ -13,3 +13,7 @@ struct ModelCommand: AsyncParsableCommand {
 }
 
 extension CLIPPrecision: ExpressibleByArgument {}
+
+extension CPUPath: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}

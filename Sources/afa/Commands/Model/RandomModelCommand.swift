@@ -15,6 +15,9 @@ struct RandomModelCommand: AsyncParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
+    @Option(help: "Scale this many activation channels 30-100x, as trained checkpoints have them (a test of int8).")
+    var outlierChannels: Int = 0
+
     @Argument(help: "The folder to write.")
     var output: String
 
@@ -26,7 +29,7 @@ struct RandomModelCommand: AsyncParsableCommand {
         let configuration = preset.configuration
         try RandomCheckpointWriter.write(
             configuration, to: URL(fileURLWithPath: output), tokenizerDirectory: URL(fileURLWithPath: tokenizer),
-            seed: seed)
+            seed: seed, outliers: outlierChannels > 0 ? OutlierChannels(count: outlierChannels) : nil)
         print("wrote \(preset.rawValue) (\(configuration.parameterCount.formatted()) parameters, float32) to \(output)")
     }
 }
