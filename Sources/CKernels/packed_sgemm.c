@@ -2,6 +2,7 @@
 // has no kernel that reads packed weights: its AVX2 sgemm repacks W on every call, which is most
 // of a text query's time (16 rows against 150 MB of weights) and a third of a small batch's.
 #include "afa_kernels.h"
+#include "tiling.h"
 
 #include <immintrin.h>
 #include <string.h>
@@ -71,8 +72,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void tile(
 __attribute__((target("avx2,fma"))) void afa_sgemm_avx2(
     const float *x, int m, int k, int ldx, const float *packed, const float *bias, int first, int last, float *y,
     int ldy, int accumulate) {
-    for (int start = 0; start < m; start += block_rows) {
-        int count = m - start < block_rows ? m - start : block_rows;
+    for (int start = 0, count; start < m; start += count) {
+        count = afa_block_count(m - start, block_rows);
         for (int column = first; column < last; column += panel_width) {
             int columns = last - column < panel_width ? last - column : panel_width;
             float panelBias[panel_width] = {0};
@@ -80,20 +81,18 @@ __attribute__((target("avx2,fma"))) void afa_sgemm_avx2(
             const float *panel = packed + (size_t)(column / panel_width) * k * panel_width;
             const float *in = x + (size_t)start * ldx;
             float *out = y + (size_t)start * ldy + column;
-            int r = 0;
-            for (; r + tile_rows <= count; r += tile_rows) {
-                tile(tile_rows, in + (size_t)r * ldx, ldx, panel, k, panelBias, out + (size_t)r * ldy, ldy, columns,
-                     accumulate);
-            }
-            const float *restIn = in + (size_t)r * ldx;
-            float *restOut = out + (size_t)r * ldy;
-            switch (count - r) {
-                case 5: tile(5, restIn, ldx, panel, k, panelBias, restOut, ldy, columns, accumulate); break;
-                case 4: tile(4, restIn, ldx, panel, k, panelBias, restOut, ldy, columns, accumulate); break;
-                case 3: tile(3, restIn, ldx, panel, k, panelBias, restOut, ldy, columns, accumulate); break;
-                case 2: tile(2, restIn, ldx, panel, k, panelBias, restOut, ldy, columns, accumulate); break;
-                case 1: tile(1, restIn, ldx, panel, k, panelBias, restOut, ldy, columns, accumulate); break;
-                default: break;
+            for (int r = 0, rows; r < count; r += rows) {
+                rows = afa_tile_count(count - r, tile_rows);
+                const float *at = in + (size_t)r * ldx;
+                float *to = out + (size_t)r * ldy;
+                switch (rows) {
+                    case 6: tile(6, at, ldx, panel, k, panelBias, to, ldy, columns, accumulate); break;
+                    case 5: tile(5, at, ldx, panel, k, panelBias, to, ldy, columns, accumulate); break;
+                    case 4: tile(4, at, ldx, panel, k, panelBias, to, ldy, columns, accumulate); break;
+                    case 3: tile(3, at, ldx, panel, k, panelBias, to, ldy, columns, accumulate); break;
+                    case 2: tile(2, at, ldx, panel, k, panelBias, to, ldy, columns, accumulate); break;
+                    default: tile(1, at, ldx, panel, k, panelBias, to, ldy, columns, accumulate); break;
+                }
             }
         }
     }

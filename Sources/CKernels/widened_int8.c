@@ -8,6 +8,7 @@
 // an fp32 FMA's 8). The weights stay int8 in memory (a text query streams all of them: half the
 // bytes of int16) and are sign-extended to int16 as they are loaded, one instruction per 16.
 #include "afa_kernels.h"
+#include "tiling.h"
 
 #include <immintrin.h>
 #include <stdlib.h>
@@ -92,10 +93,10 @@ __attribute__((target("avx2,fma"))) void afa_widened_gemm_avx2(
     int pairs = (k + 1) / 2;
     int stride = pairs * 2;
     // The block's inputs widened once, padded to whole pairs; shared by every panel.
-    int16_t *widened = malloc(sizeof(int16_t) * (size_t)block_rows * stride);
+    int16_t *widened = malloc(sizeof(int16_t) * (size_t)(block_rows + block_rows / 2) * stride);
     if (!widened) abort();
-    for (int start = 0; start < m; start += block_rows) {
-        int count = m - start < block_rows ? m - start : block_rows;
+    for (int start = 0, count; start < m; start += count) {
+        count = afa_block_count(m - start, block_rows);
         for (int r = 0; r < count; r++) {
             const int8_t *source = x + (size_t)(start + r) * k;
             int16_t *row = widened + (size_t)r * stride;
@@ -114,21 +115,19 @@ __attribute__((target("avx2,fma"))) void afa_widened_gemm_avx2(
             if (bias) memcpy(panelBias, bias + column, sizeof(float) * (size_t)columns);
             const int8_t *panel = packed + (size_t)(column / panel_width) * pairs * panel_width * 2;
             float *out = y + (size_t)start * ldy + column;
-            int r = 0;
-            for (; r + tile_rows <= count; r += tile_rows) {
-                tile(tile_rows, widened + (size_t)r * stride, stride, panel, pairs, panelScales,
-                     rowScales + start + r, panelBias, out + (size_t)r * ldy, ldy, columns, accumulate);
-            }
-            const int16_t *rest = widened + (size_t)r * stride;
-            const float *restScales = rowScales + start + r;
-            float *restOut = out + (size_t)r * ldy;
-            switch (count - r) {
-                case 5: tile(5, rest, stride, panel, pairs, panelScales, restScales, panelBias, restOut, ldy, columns, accumulate); break;
-                case 4: tile(4, rest, stride, panel, pairs, panelScales, restScales, panelBias, restOut, ldy, columns, accumulate); break;
-                case 3: tile(3, rest, stride, panel, pairs, panelScales, restScales, panelBias, restOut, ldy, columns, accumulate); break;
-                case 2: tile(2, rest, stride, panel, pairs, panelScales, restScales, panelBias, restOut, ldy, columns, accumulate); break;
-                case 1: tile(1, rest, stride, panel, pairs, panelScales, restScales, panelBias, restOut, ldy, columns, accumulate); break;
-                default: break;
+            for (int r = 0, rows; r < count; r += rows) {
+                rows = afa_tile_count(count - r, tile_rows);
+                const int16_t *in = widened + (size_t)r * stride;
+                const float *scale = rowScales + start + r;
+                float *at = out + (size_t)r * ldy;
+                switch (rows) {
+                    case 6: tile(6, in, stride, panel, pairs, panelScales, scale, panelBias, at, ldy, columns, accumulate); break;
+                    case 5: tile(5, in, stride, panel, pairs, panelScales, scale, panelBias, at, ldy, columns, accumulate); break;
+                    case 4: tile(4, in, stride, panel, pairs, panelScales, scale, panelBias, at, ldy, columns, accumulate); break;
+                    case 3: tile(3, in, stride, panel, pairs, panelScales, scale, panelBias, at, ldy, columns, accumulate); break;
+                    case 2: tile(2, in, stride, panel, pairs, panelScales, scale, panelBias, at, ldy, columns, accumulate); break;
+                    default: tile(1, in, stride, panel, pairs, panelScales, scale, panelBias, at, ldy, columns, accumulate); break;
+                }
             }
         }
     }

@@ -47,6 +47,10 @@ import Testing
         #expect(CLIPKernelPlan(requested: .bfloat16, path: .avx512BF16, hasOneDNN: true).image == .bfloat16)
         let int8 = CLIPKernelPlan(requested: .int8, path: .avx512VNNI, hasOneDNN: true)
         #expect(int8.image == .int8 && int8.text == .int8 && int8.notes.isEmpty)
+        let avx2 = CLIPKernelPlan(requested: .int8, path: .avx2, hasOneDNN: true)
+        #expect(avx2.image == .int8 && avx2.text == .int8)
+        let old = CLIPKernelPlan(requested: .int8, path: .baseline, hasOneDNN: true)
+        #expect(old.image == .int8 && old.text == .float32 && old.notes.first?.contains("text queries") == true)
         let withoutOneDNN = CLIPKernelPlan(requested: .int8, path: .avx512VNNI, hasOneDNN: false)
         #expect(withoutOneDNN.image == .float32 && withoutOneDNN.notes.first?.contains("oneDNN") == true)
     }

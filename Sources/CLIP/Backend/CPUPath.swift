@@ -111,6 +111,10 @@ public enum CPUPath: Int, Sendable, CaseIterable, Comparable, CustomStringConver
         }
     #endif
 
-    /// Whether this tier multiplies int8 with VNNI (`vpdpbusd`), not `vpmaddubsw` into int16.
-    var hasVNNI: Bool { self == .avx2VNNI || self >= .avx512VNNI }
+    /// Whether int8 products run afa's widened kernel (`WidenedInt8Weights`) rather than oneDNN's:
+    /// from AVX2 up to AVX-512 without VNNI. There oneDNN 2.6 multiplies int8 with `vpmaddubsw`,
+    /// which saturates with 8-bit weights (7 bits fail the outlier test), and mostly repacks the
+    /// weights on every call. AVX-VNNI without AVX-512 (`avx2_vnni`) is here too: oneDNN 2.6's
+    /// kernels for it could not be measured on this project's machines.
+    var widensInt8: Bool { self >= .avx2 && self < .avx512VNNI }
 }

@@ -81,10 +81,6 @@
         /// float32 below AVX-512: the engine's own packed kernel instead of oneDNN's.
         private let panels: PanelWeights?
 
-        /// Whether int8 products here run the widened kernel: oneDNN's int8 without VNNI
-        /// multiplies with `vpmaddubsw` and repacks the weights on every call.
-        static var widensInt8: Bool { !CPUPath.effective.hasVNNI && WidenedInt8Weights.isUsable }
-
         init(weight: Tensor, bias: Tensor?, dataType: dnnl_data_type_t, outliers: OutlierColumns? = nil) throws {
             self.bias = dataType == dnnl_s8 ? nil : bias
             self.outliers = outliers.map { ($0, $0.gather(weight)) }
@@ -101,7 +97,7 @@
             if panels != nil {
                 weightScales = []
                 widened = nil
-            } else if dataType == dnnl_s8 && Self.widensInt8 {
+            } else if dataType == dnnl_s8 && CPUPath.effective.widensInt8 {
                 let (scales, quantized) = Self.quantizePerRow(weight, leavingOut: outliers?.columns ?? [])
                 weightScales = scales
                 widened = WidenedInt8Weights(
@@ -122,11 +118,11 @@
 
         /// Symmetric per-row int8: scale = max |w| / limit, w_q = round(w / scale).
         ///
-        /// The limit is 127 where the products cannot overflow: VNNI, or the widened kernel. Below
-        /// AVX2, oneDNN multiplies with `pmaddubsw`, which adds two u8·s8 products into a
-        /// saturating int16: with |w_q| ≤ 127 a pair reaches 2·255·127 > 32,767 and clips (it cost
-        /// cosine 0.977 against float32), so there |w_q| ≤ 63 (2·255·63 = 32,130), one bit less.
-        static var weightLimit: Float { CPUPath.effective.hasVNNI || widensInt8 ? 127 : 63 }
+        /// The limit is 127 where the products cannot overflow: oneDNN with VNNI, or the widened
+        /// kernel. Below AVX2, oneDNN multiplies with `pmaddubsw`, which adds two u8·s8 products
+        /// into a saturating int16: with |w_q| ≤ 127 a pair reaches 2·255·127 > 32,767 and clips
+        /// (it cost cosine 0.977 against float32), so there |w_q| ≤ 63 (2·255·63 = 32,130).
+        static var weightLimit: Float { CPUPath.effective >= .avx2 ? 127 : 63 }
 
         /// `leavingOut` columns are quantised as zeros (and take no part in the scales).
         private static func quantizePerRow(

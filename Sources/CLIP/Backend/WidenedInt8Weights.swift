@@ -13,9 +13,6 @@ final class WidenedInt8Weights: @unchecked Sendable {
     private let packed: UnsafeMutablePointer<Int8>
     let bands: [Range<Int>]
 
-    /// The kernel needs AVX2; below it oneDNN's int8 runs.
-    static var isUsable: Bool { CPUPath.effective >= .avx2 }
-
     init(quantized values: [Int8], scales: [Float], outputSize: Int, inputSize: Int) {
         self.outputSize = outputSize
         self.inputSize = inputSize
