@@ -42,12 +42,9 @@ enum Parallel {
         }
     }
 
-    /// On the engine's own `WorkerTeam` when it is free, else through `concurrentPerform`, which
-    /// wants a `@Sendable` closure: the workers only touch disjoint parts of buffers owned by the
-    /// calling forward pass, which outlives this call.
+    /// `concurrentPerform` wants a `@Sendable` closure; the workers only touch disjoint parts of
+    /// buffers owned by the calling forward pass, which outlives this call.
     private static func run(_ workers: Int, _ body: (Int) -> Void) {
-        let team = WorkerTeam.shared
-        if workers <= team.helpers + 1, team.run({ worker in if worker < workers { body(worker) } }) { return }
         withoutActuallyEscaping(body) { body in
             let task = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { task.value($0) }
