@@ -12,6 +12,9 @@ struct SelfAttention: Sendable {
     let headCount: Int
 
     var size: Int { query.outputSize }
+
+    /// Multiply-adds (T² · width summed over the sequences) below which attention runs on one thread.
+    static let parallelWork = 1 << 20
     var headSize: Int { size / headCount }
 
     /// `residual += out_proj(attention(x))`.
@@ -29,7 +32,10 @@ struct SelfAttention: Sendable {
         let (d, ld) = (headSize, Int32(size))
         let scale = 1 / Float(d).squareRoot()
         let maxLength = layout.maxLength
-        Parallel.forEach(layout.lengths.count * headCount) { worker, item in
+        // A text query's attention (15 rows, a few tens of microseconds) costs less than handing it
+        // to the other threads and waking them: below that much work it runs here.
+        let work = layout.lengths.reduce(0) { $0 + $1 * $1 } * size
+        func attend(worker: Int, item: Int) {
             let (sequence, head) = item.quotientAndRemainder(dividingBy: headCount)
             let t = layout.lengths[sequence]
             let offset = layout.starts[sequence] * size + head * d
@@ -45,6 +51,12 @@ struct SelfAttention: Sendable {
             // context[T, d] = P[T, T] · V[T, d]
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasNoTrans, n, dimension, n, 1, scores, n, vHead, ld, 0, contextHead, ld)
+        }
+        let items = layout.lengths.count * headCount
+        if work < Self.parallelWork {
+            for item in 0..<items { attend(worker: 0, item: item) }
+        } else {
+            Parallel.forEach(items, attend)
         }
         output.apply(context, rows: rows, into: residual, accumulate: true)
     }
