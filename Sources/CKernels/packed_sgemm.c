@@ -51,21 +51,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void tile(
     }
     __m256 b0 = _mm256_loadu_ps(bias), b1 = _mm256_loadu_ps(bias + 8);
     for (int i = 0; i < rows; i++) {
-        float *out = y + (size_t)i * ldy;
-        float full[panel_width];
-        if (columns == panel_width) {
-            __m256 y0 = _mm256_add_ps(sum[i][0], b0), y1 = _mm256_add_ps(sum[i][1], b1);
-            if (accumulate) {
-                y0 = _mm256_add_ps(y0, _mm256_loadu_ps(out));
-                y1 = _mm256_add_ps(y1, _mm256_loadu_ps(out + 8));
-            }
-            _mm256_storeu_ps(out, y0);
-            _mm256_storeu_ps(out + 8, y1);
-        } else {
-            _mm256_storeu_ps(full, _mm256_add_ps(sum[i][0], b0));
-            _mm256_storeu_ps(full + 8, _mm256_add_ps(sum[i][1], b1));
-            for (int c = 0; c < columns; c++) out[c] = accumulate ? out[c] + full[c] : full[c];
-        }
+        afa_store_row(
+            y + (size_t)i * ldy, _mm256_add_ps(sum[i][0], b0), _mm256_add_ps(sum[i][1], b1), columns, accumulate);
     }
 }
 

@@ -70,20 +70,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void tile(
         __m256 row = _mm256_set1_ps(rowScales[i]);
         __m256 y0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum[i][0]), _mm256_mul_ps(s0, row), b0);
         __m256 y1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum[i][1]), _mm256_mul_ps(s1, row), b1);
-        float *out = y + (size_t)i * ldy;
-        if (columns == panel_width) {
-            if (accumulate) {
-                y0 = _mm256_add_ps(y0, _mm256_loadu_ps(out));
-                y1 = _mm256_add_ps(y1, _mm256_loadu_ps(out + 8));
-            }
-            _mm256_storeu_ps(out, y0);
-            _mm256_storeu_ps(out + 8, y1);
-        } else {
-            float full[panel_width];
-            _mm256_storeu_ps(full, y0);
-            _mm256_storeu_ps(full + 8, y1);
-            for (int c = 0; c < columns; c++) out[c] = accumulate ? out[c] + full[c] : full[c];
-        }
+        afa_store_row(y + (size_t)i * ldy, y0, y1, columns, accumulate);
     }
 }
 
