@@ -10,10 +10,10 @@
 /// lower tier (to measure the AVX2 path on an AVX-512 machine) means starting a process with
 /// `environment`: `afa model bench --isa avx2` and `--compare` do that for you.
 public enum CPUPath: Int, Sendable, CaseIterable, Comparable, CustomStringConvertible {
-    /// Neither AVX2 nor oneDNN: OpenBLAS's own dispatch, whatever it found.
+    /// Below AVX2: oneDNN's and OpenBLAS's older kernels, whatever they found.
     case baseline
     case avx2
-    /// AVX2 with VEX VNNI: int8 products without the int16 saturation of `vpmaddubsw`.
+    /// AVX2 with VEX-encoded VNNI (Alder Lake and later Intel client CPUs, Zen 5).
     case avx2VNNI
     case avx512
     case avx512VNNI
@@ -113,8 +113,8 @@ public enum CPUPath: Int, Sendable, CaseIterable, Comparable, CustomStringConver
 
     /// Whether int8 products run afa's widened kernel (`WidenedInt8Weights`) rather than oneDNN's:
     /// from AVX2 up to AVX-512 without VNNI. There oneDNN 2.6 multiplies int8 with `vpmaddubsw`,
-    /// which saturates with 8-bit weights (7 bits fail the outlier test), and mostly repacks the
-    /// weights on every call. AVX-VNNI without AVX-512 (`avx2_vnni`) is here too: oneDNN 2.6's
+    /// which saturates unless the weights keep 7 bits, and at AVX2 repacks the weights on every
+    /// call. AVX-VNNI without AVX-512 (`avx2_vnni`) is here too: oneDNN 2.6's
     /// kernels for it could not be measured on this project's machines.
     var widensInt8: Bool { self >= .avx2 && self < .avx512VNNI }
 }

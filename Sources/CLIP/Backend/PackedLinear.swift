@@ -74,9 +74,9 @@
         /// int8 only: `W[n, :] ≈ weightScales[n] · W_q[n, :]`.
         let weightScales: [Float]
         /// int8 only: input columns left out of the int8 product (zero in the packed weights) and
-        /// their weights in float32, [out, outliers.columns.count], for `Linear` to add.
+        /// their weights in float32, [out, outliers.columns.count], whose product `applyInt8` adds.
         let outliers: (columns: OutlierColumns, weights: Tensor)?
-        /// int8 on tiers without VNNI: the engine's own widened kernel instead of oneDNN's.
+        /// int8 from AVX2 up to AVX-512 without VNNI (`CPUPath.widensInt8`): the engine's own kernel.
         private let widened: WidenedInt8Weights?
         /// float32 below AVX-512: the engine's own packed kernel instead of oneDNN's.
         private let panels: PanelWeights?
@@ -87,7 +87,10 @@
             outputSize = weight.shape[0]
             inputSize = weight.shape[1]
             self.dataType = dataType
-            let workers = max(1, min(Parallel.workerCount, outputSize / 64))
+            // oneDNN's bands, unless one of the engine's own kernels (with bands of its own) runs.
+            let ownKernel =
+                dataType == dnnl_f32 && PanelWeights.isPreferred || dataType == dnnl_s8 && CPUPath.effective.widensInt8
+            let workers = ownKernel ? 0 : max(1, min(Parallel.workerCount, outputSize / 64))
             bands = (0..<workers).map { worker in
                 let boundary = { (w: Int) in w == workers ? weight.shape[0] : weight.shape[0] * w / workers / 64 * 64 }
                 return Band(columns: boundary(worker)..<boundary(worker + 1))
