@@ -88,32 +88,29 @@
             self.dataType = dataType
             // oneDNN's bands, unless one of the engine's own kernels (with bands of its own) runs.
             let ownKernel =
-                dataType == dnnl_f32 && PanelWeights.isPreferred || dataType == dnnl_s8 && CPUPath.effective.widensInt8
+                dataType == dnnl_s8 ? CPUPath.effective.widensInt8 : dataType == dnnl_f32 && PanelWeights.isPreferred
             let workers = ownKernel ? 0 : max(1, min(Parallel.workerCount, outputSize / 64))
             bands = (0..<workers).map { worker in
                 let boundary = { (w: Int) in w == workers ? weight.shape[0] : weight.shape[0] * w / workers / 64 * 64 }
                 return Band(columns: boundary(worker)..<boundary(worker + 1))
             }
             DNNL.useOneThreadHere()
-            panels = dataType == dnnl_f32 && PanelWeights.isPreferred ? PanelWeights(weight: weight, bias: bias) : nil
-            if panels != nil {
-                weightScales = []
-                widened = nil
-            } else if dataType == dnnl_s8 && CPUPath.effective.widensInt8 {
+            if dataType == dnnl_s8 {
                 let (scales, quantized) = Self.quantizePerRow(weight, leavingOut: outliers?.columns ?? [])
                 weightScales = scales
-                widened = WidenedInt8Weights(
-                    quantized: quantized, scales: scales, outputSize: outputSize, inputSize: inputSize)
-            } else if dataType == dnnl_s8 {
-                let (scales, quantized) = Self.quantizePerRow(weight, leavingOut: outliers?.columns ?? [])
-                weightScales = scales
-                widened = nil
+                panels = nil
+                widened =
+                    ownKernel
+                    ? WidenedInt8Weights(
+                        quantized: quantized, scales: scales, outputSize: outputSize, inputSize: inputSize) : nil
                 try quantized.withUnsafeBufferPointer { values in
                     for band in bands { try pack(UnsafeRawPointer(values.baseAddress!), dataType: dnnl_s8, into: band) }
                 }
             } else {
                 weightScales = []
                 widened = nil
+                panels = ownKernel ? PanelWeights(weight: weight, bias: bias) : nil
+                // float32 weights, reordered into float32 or bfloat16 blocks.
                 for band in bands { try pack(UnsafeRawPointer(weight.pointer), dataType: dnnl_f32, into: band) }
             }
         }

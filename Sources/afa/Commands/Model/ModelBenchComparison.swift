@@ -20,8 +20,9 @@ struct ModelBenchComparison {
                 + pad("text p50", 10) + "text p90")
         for path in CPUPath.available.reversed() {
             for precision in CLIPPrecision.allCases {
-                // bfloat16 without native instructions runs as float32: the row would repeat it.
-                if precision == .bfloat16 && path < .avx512BF16 { continue }
+                // A precision that runs as another at this tier (bfloat16 without native
+                // instructions runs float32) would only repeat that one's row.
+                if CLIPKernelPlan(requested: precision, path: path).image != precision { continue }
                 let result = try measure(path: path, precision: precision)
                 let rates = [1, 16].map { batch in
                     result.images.first { $0.batch == batch }.map { String(format: "%.1f img/s", $0.imagesPerSecond) }
