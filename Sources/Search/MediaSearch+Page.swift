@@ -16,7 +16,7 @@ extension MediaSearch {
             times = try await catalog.mediaSearch.times(of: ordered.map(\.id))
             ordered.sort { lhs, rhs in
                 let (left, right) = (times[lhs.id] ?? "", times[rhs.id] ?? "")
-                return left != right ? left > right : lhs.id.uuidString > rhs.id.uuidString
+                return left != right ? left > right : lhs.id > rhs.id
             }
         }
         var start = 0
@@ -27,7 +27,7 @@ extension MediaSearch {
                 // The cursor's medium is gone (deleted, trashed): resume where it would have been.
                 start =
                     ordered.firstIndex {
-                        (times[$0.id] ?? "", $0.id.uuidString) < (time, cursor.id.uuidString)
+                        (times[$0.id] ?? "", $0.id) < (time, cursor.id)
                     } ?? ordered.count
             } else if let score = cursor.score {
                 start = ordered.firstIndex { $0.score < score } ?? ordered.count
@@ -50,13 +50,17 @@ extension MediaSearch {
         floor: Double?
     ) async throws -> [MediaHit] {
         let ids = items.map(\.id)
-        let found = try await catalog.mediaSearch.assets(ids)
-        var vectors: [UUID: [VectorMatch]] = [:]
-        if let vector, let model = embedder?.model {
-            for match in try await catalog.mediaSearch.vectors(of: ids, model: model, comparedWith: vector) {
-                vectors[match.assetID, default: []].append(match)
+        // Two independent reads, at once.
+        async let assets = catalog.mediaSearch.assets(ids)
+        async let compared =
+            if let vector, let model = embedder?.model {
+                catalog.mediaSearch.vectors(of: ids, model: model, comparedWith: vector)
+            } else {
+                [VectorMatch]()
             }
-        }
+        var vectors: [UUID: [VectorMatch]] = [:]
+        for match in try await compared { vectors[match.assetID, default: []].append(match) }
+        let found = try await assets
         return items.compactMap { item in
             guard let searched = found[item.id] else { return nil }
             let matches = vectors[item.id] ?? []

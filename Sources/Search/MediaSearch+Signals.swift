@@ -11,6 +11,18 @@ struct SignalLists: Sendable {
 }
 
 extension MediaSearch {
+    /// The words' signals of a typed query, and how long their look-ups took; none for others.
+    func timedWordSignals(
+        _ query: MediaSearchRequest.Query, scope: MediaSearchScope, depth: Int
+    ) async throws
+        -> (lists: SignalLists, milliseconds: Double)
+    {
+        guard case .text(let text) = query else { return (SignalLists(), 0) }
+        let start = ContinuousClock.now
+        let lists = try await wordSignals(QueryWords(text), scope: scope, depth: depth)
+        return (lists, Self.milliseconds(since: start))
+    }
+
     /// Each of the words' signals, looked up at once (each is one index read).
     func wordSignals(_ query: QueryWords, scope: MediaSearchScope, depth: Int) async throws -> SignalLists {
         let search = catalog.mediaSearch
@@ -26,7 +38,7 @@ extension MediaSearch {
             (.camera, \WordMatch.camera),
         ] {
             let ranked = wordMatches.compactMap { match in match[keyPath: rank].map { (match.assetID, $0) } }
-                .sorted { ($0.1, $1.0.uuidString) > ($1.1, $0.0.uuidString) }.map(\.0)
+                .sorted { ($0.1, $1.0) > ($1.1, $0.0) }.map(\.0)
             if !ranked.isEmpty { lists.ranked.append((signal, ranked)) }
         }
         if !tagMatches.isEmpty {

@@ -12,6 +12,10 @@ public struct MediaSearch: Sendable {
         public var cutoff = RelevanceCutoff()
         public var backgroundSample = 512
         public var backgroundLifetime: Duration = .seconds(600)
+        /// How long the planner's estimate of a scope's size is kept. It only chooses between
+        /// the exact scan and the index (a wrong one costs time, never results), and asking for
+        /// it is a round trip and a plan on every query otherwise.
+        public var scopeEstimateLifetime: Duration = .seconds(60)
         public var cachedQueries = 512
         /// Moments shown per video.
         public var moments = 3
@@ -24,6 +28,12 @@ public struct MediaSearch: Sendable {
     let settings: Settings
     let cache: QueryEmbeddingCache
     let background: BackgroundSamples
+    let scopeSizes: KeptValues<ScopeKey, Double>
+
+    struct ScopeKey: Hashable, Sendable {
+        let model: String
+        let scope: MediaSearchScope
+    }
 
     public init(catalog: CatalogDatabase, embedder: (any QueryEmbedder)?, settings: Settings = Settings()) {
         self.catalog = catalog
@@ -32,20 +42,38 @@ public struct MediaSearch: Sendable {
         cache = QueryEmbeddingCache(capacity: settings.cachedQueries)
         background = BackgroundSamples(
             catalog: catalog, size: settings.backgroundSample, lifetime: settings.backgroundLifetime)
+        scopeSizes = KeptValues(lifetime: settings.scopeEstimateLifetime)
     }
 
     public func search(_ request: MediaSearchRequest) async throws -> MediaSearchOutcome {
         let started = ContinuousClock.now
         var timing = SearchTiming()
         var unavailable: [SearchSignal: String] = [:]
-        var scope = request.scope
+        let scope = request.searchedScope
+        let model = embedder?.model
+        let encoderReady = embedder != nil && embedder?.unavailableReason == nil
+        let served = request.cursor?.served ?? 0
+        // Candidates each signal contributes. Unfiltered, 200 rows cost little over 10 (bench/search
+        // at 1M: p99 13.0 against 10.4 ms) and give the fusion and later pages room. Under a
+        // filter the iterative scan reads about 1/selectivity index entries per row (a 1% filter:
+        // 200 rows took 220 ms), so it asks for four rows per result shown (recall@10 0.94).
+        let depth =
+            scope.isFiltered
+            ? min(settings.maximumDepth, 4 * (served + request.limit))
+            : min(settings.maximumDepth, max(200, (served + request.limit) * 2))
+
+        // What does not need the query's vector is asked for while it is encoded: the words'
+        // look-ups and the planner's estimate of the scope (kept a while per scope). A typed query
+        // then costs its encoding, the vector read and the page's description, one after the other.
+        async let wordLists = timedWordSignals(request.query, scope: scope, depth: depth)
+        async let expected = expectedVectors(model: model, scope: scope)
 
         // 1. The query's vector.
         var vector: [Float]?
         let encodeStart = ContinuousClock.now
         switch request.query {
         case .text(let text):
-            if let embedder, embedder.unavailableReason == nil {
+            if let embedder, encoderReady {
                 if let cached = cache.vector(model: embedder.model, text: text) {
                     vector = cached
                     timing.encodeCached = true
@@ -58,7 +86,7 @@ public struct MediaSearch: Sendable {
                 unavailable[.clip] = embedder?.unavailableReason ?? "no CLIP model is configured"
             }
         case .image(let bytes):
-            guard let embedder, embedder.unavailableReason == nil else {
+            guard let embedder, encoderReady else {
                 throw MediaSearchError.modelUnavailable(embedder?.unavailableReason ?? "no CLIP model is configured")
             }
             vector = try await embedder.embed(image: bytes)
@@ -67,46 +95,36 @@ public struct MediaSearch: Sendable {
                 throw MediaSearchError.notEmbedded(id)
             }
             vector = stored
-            scope.excluding = id
         }
         timing.encode = Self.milliseconds(since: encodeStart)
 
         // 2. The nearest stored vectors, and the floor CLIP-only results must reach.
-        // Candidates each signal contributes. Unfiltered, 200 rows cost little over 10 (bench/search
-        // at 1M: p99 13.0 against 10.4 ms) and give the fusion and later pages room. Under a
-        // filter the iterative scan reads about 1/selectivity index entries per row (a 1% filter:
-        // 200 rows took 220 ms), so it asks for four rows per result shown (recall@10 0.94).
-        let served = request.cursor?.served ?? 0
-        let depth =
-            scope.isFiltered
-            ? min(settings.maximumDepth, 4 * (served + request.limit))
-            : min(settings.maximumDepth, max(200, (served + request.limit) * 2))
         var clipMatches: [VectorMatch] = []
         var scan: VectorScan?
         var cutoff: RelevanceCutoff.Outcome?
         var floor = request.minimumSimilarity
-        if let vector, let model = embedder?.model {
+        if let vector, let model {
             let vectorStart = ContinuousClock.now
+            // The background sample is kept for minutes: read alongside the vectors when it is not.
+            async let sample =
+                request.cutoff == .adaptive
+                ? background.vectors(owner: scope.owner, model: model, dimensions: vector.count) : []
             let found = try await catalog.mediaSearch.nearest(
-                to: vector, model: model, scope: scope, depth: depth, tuning: settings.tuning)
+                to: vector, model: model, scope: scope, depth: depth, expected: try await expected,
+                tuning: settings.tuning)
             clipMatches = found.matches
             scan = found.scan
             if request.cutoff == .adaptive {
-                let sample = try await background.vectors(owner: scope.owner, model: model, dimensions: vector.count)
-                let outcome = settings.cutoff.calibrate(sample.map { Self.cosine($0, vector) })
+                let outcome = settings.cutoff.calibrate(try await sample.map { Self.cosine($0, vector) })
                 cutoff = outcome
                 if case .applied(let similarity, _, _, _) = outcome { floor = max(floor ?? -1, similarity) }
             }
             timing.vector = Self.milliseconds(since: vectorStart)
         }
 
-        // 3. The words' signals (typed queries only).
-        var lists = SignalLists()
-        if case .text(let text) = request.query {
-            let textStart = ContinuousClock.now
-            lists = try await wordSignals(QueryWords(text), scope: scope, depth: depth)
-            timing.text = Self.milliseconds(since: textStart)
-        }
+        // 3. The words' signals (typed queries only), asked for at the start.
+        let (lists, wordsTime) = try await wordLists
+        timing.text = wordsTime
 
         // 4. One ranking.
         let fusionStart = ContinuousClock.now
@@ -115,11 +133,11 @@ public struct MediaSearch: Sendable {
             best[match.assetID] = match.similarity
         }
         let clipRanking = best.filter { $0.value >= (floor ?? -2) }
-            .sorted { ($0.value, $1.key.uuidString) > ($1.value, $0.key.uuidString) }.map(\.key)
+            .sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
         var fusion = RankFusion<UUID>()
         if vector != nil { fusion.add(.clip, clipRanking) }
         for (signal, items) in lists.ranked { fusion.add(signal, Self.inCLIPOrder(items, best)) }
-        let fused = fusion.fused { $0.uuidString < $1.uuidString }
+        let fused = fusion.fused(tieBreak: <)
         let page = try await self.page(fused, request: request)
         timing.fusion = Self.milliseconds(since: fusionStart)
 
@@ -129,6 +147,14 @@ public struct MediaSearch: Sendable {
         return MediaSearchOutcome(
             hits: described, cutoff: cutoff, floor: floor, unavailable: unavailable, timing: timing, scan: scan,
             next: page.next)
+    }
+
+    /// The planner's estimate of the vectors of `model` in `scope`, kept a while per scope.
+    func expectedVectors(model: String?, scope: MediaSearchScope) async throws -> Double {
+        guard let model else { return 0 }
+        return try await scopeSizes.value(ScopeKey(model: model, scope: scope)) {
+            try await catalog.mediaSearch.expectedVectors(model: model, scope: scope)
+        }
     }
 
     /// A words' list ordered by CLIP similarity where known (media the vector search met), the
@@ -149,18 +175,33 @@ public struct MediaSearch: Sendable {
         }
     }
 
+    /// Sixteen lanes at a time: the cut-off compares the query with hundreds of sampled vectors
+    /// on every query, and a scalar loop is one long chain of dependent additions.
     static func cosine(_ a: [Float], _ b: [Float]) -> Double {
         guard a.count == b.count else { return 0 }
-        var dot: Float = 0
-        var normA: Float = 0
-        var normB: Float = 0
-        for index in a.indices {
-            dot += a[index] * b[index]
-            normA += a[index] * a[index]
-            normB += b[index] * b[index]
+        var dot = SIMD16<Float>()
+        var normA = SIMD16<Float>()
+        var normB = SIMD16<Float>()
+        let whole = a.count / 16 * 16
+        a.withUnsafeBytes { a in
+            b.withUnsafeBytes { b in
+                for offset in stride(from: 0, to: whole * 4, by: 64) {
+                    let x = a.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    let y = b.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    dot += x * y
+                    normA += x * x
+                    normB += y * y
+                }
+            }
         }
-        let norms = (normA * normB).squareRoot()
-        return norms > 0 ? Double(dot / norms) : 0
+        var (sumDot, sumA, sumB) = (dot.sum(), normA.sum(), normB.sum())
+        for index in whole..<a.count {
+            sumDot += a[index] * b[index]
+            sumA += a[index] * a[index]
+            sumB += b[index] * b[index]
+        }
+        let norms = (sumA * sumB).squareRoot()
+        return norms > 0 ? Double(sumDot / norms) : 0
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {

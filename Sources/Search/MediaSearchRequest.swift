@@ -42,6 +42,13 @@ public struct MediaSearchRequest: Sendable {
         self.cutoff = cutoff
         self.minimumSimilarity = minimumSimilarity
     }
+
+    /// The media searched: the scope, less the medium a `similar_to` search starts from.
+    var searchedScope: MediaSearchScope {
+        var searched = scope
+        if case .similar(let id) = query { searched.excluding = id }
+        return searched
+    }
 }
 
 /// What a search found, with how: the cut-off, the signals that could not take part, the time

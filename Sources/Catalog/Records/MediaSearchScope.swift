@@ -3,7 +3,7 @@ import Foundation
 /// Which media a search may return: the filters of `GET /api/v1/search`, applied inside the
 /// vector scan and the text look-ups alike, so that `limit` results come back whenever that
 /// many media match.
-public struct MediaSearchScope: Sendable, Equatable {
+public struct MediaSearchScope: Sendable, Hashable {
     /// Nil searches every owner's media (admins only; the API decides).
     public var owner: String?
     /// `image` or `video`; nil for both.

@@ -78,6 +78,20 @@ for _ in 0..<queries {
     ordered.add(.comments, words.sorted { similarity[$0] > similarity[$1] })
     ordered.add(.tags, byTag)
     record("RRF, word lists in CLIP order (service)", ordered.fused(tieBreak: <).map(\.item))
+    // As the service reads it: CLIP contributes only its nearest `depth` candidates, and only those
+    // have a similarity to order the word lists by (the rest follow in the list's own order).
+    for serviceDepth in [40, 100, 200] {
+        let read = Array(byCLIP.prefix(serviceDepth))
+        let known = Set(read)
+        let wordsInOrder =
+            words.filter(known.contains).sorted { similarity[$0] > similarity[$1] }
+            + words.filter { !known.contains($0) }
+        var service = RankFusion<Int>()
+        service.add(.clip, read)
+        service.add(.comments, wordsInOrder)
+        service.add(.tags, byTag)
+        record("RRF, the service reading \(serviceDepth) CLIP candidates", service.fused(tieBreak: <).map(\.item))
+    }
     var fullTags = RankFusion<Int>()
     fullTags.add(.clip, depth)
     fullTags.add(.comments, words)

@@ -77,7 +77,7 @@ extension MediaSearchRepository {
         for try await (id, tag, score) in rows.decode((UUID, String, Double).self) {
             matches.append((id, tag, score))
         }
-        return matches.sorted { ($0.score, $1.assetID.uuidString) > ($1.score, $0.assetID.uuidString) }
+        return matches.sorted { ($0.score, $1.assetID) > ($1.score, $0.assetID) }
     }
 
     /// Media in a cluster whose name holds any of `words`, with the cluster's name.

@@ -27,19 +27,20 @@ public struct MediaSearchRepository: Sendable {
 
     /// The `depth` stored vectors of `model` nearest `query` within `scope`, nearest first.
     ///
-    /// A scope the planner expects to hold at most `exactScanBelow` vectors is compared in full
-    /// (exact, and cheaper than walking the index past the many the filters drop). Otherwise the
-    /// HNSW index is read with pgvector's iterative scan, which keeps reading until `depth` rows
-    /// pass the filters or `hnsw.max_scan_tuples` is reached; when it comes back short, the
-    /// scope really is small (the estimate was wrong) and is compared in full after all, so
-    /// `depth` results come back whenever that many match.
+    /// A scope expected (`expectedVectors`, the planner's estimate) to hold at most
+    /// `exactScanBelow` vectors is compared in full (exact, and cheaper than walking the index
+    /// past the many the filters drop). Otherwise the HNSW index is read with pgvector's
+    /// iterative scan, which keeps reading until `depth` rows pass the filters or
+    /// `hnsw.max_scan_tuples` is reached; when it comes back short, the scope really is small
+    /// (the estimate was wrong or old) and is compared in full after all, so `depth` results
+    /// come back whenever that many match. The estimate only chooses the cheaper path, never
+    /// what is found, so a caller may keep one for a while.
     public func nearest(
-        to query: [Float], model: String, scope: MediaSearchScope, depth: Int, tuning: Tuning = Tuning()
+        to query: [Float], model: String, scope: MediaSearchScope, depth: Int, expected: Double,
+        tuning: Tuning = Tuning()
     ) async throws -> (matches: [VectorMatch], scan: VectorScan) {
-        let dimensions = query.count
-        guard EmbeddingRepository.indexableDimensions.contains(dimensions) else { return ([], .exact) }
-        let estimate = try await estimatedScope(model: model, dimensions: dimensions, scope: scope)
-        if estimate > Double(tuning.exactScanBelow) {
+        guard EmbeddingRepository.indexableDimensions.contains(query.count) else { return ([], .exact) }
+        if expected > Double(tuning.exactScanBelow) {
             let found = try await read(query, model: model, scope: scope, depth: depth, scan: .index, tuning: tuning)
             if found.count >= depth { return (found, .index) }
         }
@@ -52,7 +53,9 @@ public struct MediaSearchRepository: Sendable {
         let dimensions = query.count
         return try await client.transaction(logger: logger) { connection in
             var sql = BoundSQL()
-            let vector = sql.bind(VectorText.text(query))
+            // Bound as a binary float4 array, cast to a vector by the server: no text to format
+            // here and parse there, twice, on every query.
+            let vector = "\(sql.bind(query))::real[]::vector"
             let modelParameter = sql.bind(model)
             let conditions = scope.conditions(&sql)
             let limit = sql.bind(depth)
@@ -69,10 +72,10 @@ public struct MediaSearchRepository: Sendable {
                            set_config('hnsw.iterative_scan', 'relaxed_order', true)
                     """, logger: logger)
                 statement = """
-                    SELECT e.asset_id, e.segment, e.start_seconds, e.end_seconds, 1 - (e.vector <=> \(vector)::vector)
+                    SELECT e.asset_id, e.segment, e.start_seconds, e.end_seconds, 1 - (e.vector <=> \(vector))
                     FROM embeddings e JOIN assets a ON a.id = e.asset_id
                     WHERE e.dimensions = \(dimensions) AND e.model = \(modelParameter) AND \(conditions)
-                    ORDER BY e.vector::\(half) <=> \(vector)::\(half)
+                    ORDER BY e.vector::\(half) <=> (\(vector))::\(half)
                     LIMIT \(limit)
                     """
             case .exact:
@@ -84,8 +87,8 @@ public struct MediaSearchRepository: Sendable {
                         FROM embeddings e JOIN assets a ON a.id = e.asset_id
                         WHERE e.dimensions = \(dimensions) AND e.model = \(modelParameter) AND \(conditions)
                     )
-                    SELECT asset_id, segment, start_seconds, end_seconds, 1 - (vector <=> \(vector)::vector)
-                    FROM scope ORDER BY vector <=> \(vector)::vector, asset_id, segment
+                    SELECT asset_id, segment, start_seconds, end_seconds, 1 - (vector <=> \(vector))
+                    FROM scope ORDER BY vector <=> \(vector), asset_id, segment
                     LIMIT \(limit)
                     """
             }
@@ -101,14 +104,15 @@ public struct MediaSearchRepository: Sendable {
             }
             // The relaxed order is the index's half-precision one: put back in exact order.
             matches.sort {
-                ($0.similarity, $1.assetID.uuidString, $1.segment) > ($1.similarity, $0.assetID.uuidString, $0.segment)
+                ($0.similarity, $1.assetID, $1.segment) > ($1.similarity, $0.assetID, $0.segment)
             }
             return matches
         }
     }
 
-    /// The planner's estimate of the vectors in the scope: free next to counting them.
-    func estimatedScope(model: String, dimensions: Int, scope: MediaSearchScope) async throws -> Double {
+    /// The planner's estimate of the vectors of `model` in the scope: free next to counting them,
+    /// and independent of the query, so it can be asked while the query is encoded.
+    public func expectedVectors(model: String, scope: MediaSearchScope) async throws -> Double {
         var sql = BoundSQL()
         let modelParameter = sql.bind(model)
         let conditions = scope.conditions(&sql)
@@ -116,7 +120,7 @@ public struct MediaSearchRepository: Sendable {
             sql.query(
                 """
                 EXPLAIN (FORMAT JSON) SELECT 1 FROM embeddings e JOIN assets a ON a.id = e.asset_id
-                WHERE e.dimensions = \(dimensions) AND e.model = \(modelParameter) AND \(conditions)
+                WHERE e.model = \(modelParameter) AND \(conditions)
                 """), logger: logger)
         for try await plan in rows.decode(String.self) {
             let parsed = try JSONSerialization.jsonObject(with: Data(plan.utf8)) as? [[String: Any]]
@@ -138,7 +142,7 @@ public struct MediaSearchRepository: Sendable {
         guard !assets.isEmpty else { return [] }
         let rows = try await client.query(
             """
-            SELECT asset_id, segment, start_seconds, end_seconds, 1 - (vector <=> \(VectorText.text(query))::vector)
+            SELECT asset_id, segment, start_seconds, end_seconds, 1 - (vector <=> \(query)::real[]::vector)
             FROM embeddings
             WHERE asset_id = ANY(\(assets)) AND model = \(model) AND dimensions = \(query.count)
             """, logger: logger)
