@@ -12,6 +12,7 @@ public struct CollectionRepository: Sendable {
         c.id, c.owner, c.name, c.table_name, c.storage, c.contract, c.provisional, c.schema_version,
         c.layout::text, c.signature::text, c.created_at
         """
+    static let columnsWithoutSignature = columns.replacingOccurrences(of: "c.signature::text", with: "'{}'::text")
 
     public func collections(of owner: String) async throws -> [CollectionRecord] {
         try await records(
@@ -25,6 +26,19 @@ public struct CollectionRepository: Sendable {
             client.query(
                 "SELECT \(unescaped: Self.columns) FROM collections c WHERE c.owner = \(owner) AND c.name = \(name)",
                 logger: logger)
+        ).first
+    }
+
+    /// The collection as the API reads it: everything but its signature, which is empty. The
+    /// signature holds a share for each of up to 2,000 keys and only places documents; a records
+    /// page would otherwise read and parse it on every request. Never write this record back.
+    public func collectionToRead(owner: String, name: String) async throws -> CollectionRecord? {
+        try await records(
+            client.query(
+                """
+                SELECT \(unescaped: Self.columnsWithoutSignature) FROM collections c
+                WHERE c.owner = \(owner) AND c.name = \(name)
+                """, logger: logger)
         ).first
     }
 

@@ -34,13 +34,16 @@ struct CollectionsController {
             })
     }
 
-    /// The collection named in the path, of the owner the key may see.
+    /// The collection named in the path, of the owner the key may see (without its signature:
+    /// no route here places documents).
     private func visibleCollection(_ request: Request, context: AppRequestContext) async throws -> CollectionRecord {
         let principal = try context.requirePrincipal()
         guard let name = context.parameters.get("name") else { throw APIError.notFound("collection") }
         let requested = try request.ownerQuery()
         if let requested, requested != principal.owner, !principal.isAdmin { throw APIError.notFound("collection") }
-        guard let collection = try await catalog.collections.collection(owner: requested ?? principal.owner, name: name)
+        guard
+            let collection = try await catalog.collections.collectionToRead(
+                owner: requested ?? principal.owner, name: name)
         else { throw APIError.notFound("collection") }
         return collection
     }
