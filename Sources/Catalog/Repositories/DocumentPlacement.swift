@@ -115,11 +115,17 @@ extension DocumentPlacement {
     ) async throws -> Set<String> {
         let columns = RecordsetColumns(group.columns)
         // Identifiers are sanitised and quoted, types come from `ColumnType`; values are bound.
-        // The asset's id is named with a space, which no sanitised column name has.
+        // The asset's id is named with a space, which no sanitised column name has. Each
+        // document finds its asset through the unique (owner, sha256) index, one probe each:
+        // `OFFSET 0` keeps the planner from flattening the look-up into a join, which it
+        // planned as a hash of all the owner's assets whenever the statistics were behind
+        // (a young or fast-growing catalog), once per request.
         let statement = """
             WITH input AS (
                 SELECT a.id AS "asset id", x.* FROM jsonb_to_recordset($1::jsonb) AS x(\(columns.definitions(assetID: "text")))
-                JOIN assets a ON a.owner = $2 AND a.sha256 = decode(x.asset_id, 'hex')
+                CROSS JOIN LATERAL (
+                    SELECT id FROM assets WHERE owner = $2 AND sha256 = decode(x.asset_id, 'hex') OFFSET 0
+                ) a
             ), placed AS (
                 INSERT INTO collection_documents (asset_id, collection_id)
                 SELECT input."asset id", $3 FROM input ORDER BY input."asset id"
@@ -130,7 +136,7 @@ extension DocumentPlacement {
                 SELECT input."asset id", \(columns.selected(from: "input"))
                 FROM input JOIN placed ON placed.asset_id = input."asset id"
             )
-            SELECT encode(a.sha256, 'hex') FROM placed JOIN assets a ON a.id = placed.asset_id
+            SELECT input.asset_id FROM input JOIN placed ON placed.asset_id = input."asset id"
             """
         var bindings = PostgresBindings()
         bindings.append(group.rows)

@@ -90,6 +90,8 @@ public struct IngestRepository: Sendable {
     }
 
     /// Assets the owner already had: an `ingest.repeated` event on each one's chain and an item.
+    /// Each is found by one probe of the unique (owner, sha256) index (`OFFSET 0`: see
+    /// `DocumentPlacement.insert`), never by hashing all the owner's assets.
     /// The chains' locks are taken first, in SHA-256 order, in a statement of their own, so the
     /// insert that follows reads each chain's head after any concurrent append has committed.
     private func recordRepeats(
@@ -102,7 +104,9 @@ public struct IngestRepository: Sendable {
             FROM (
                 SELECT x.sha256, a.id
                 FROM jsonb_to_recordset(\(input)::jsonb) AS x(sha256 text)
-                JOIN assets a ON a.owner = \(request.owner) AND a.sha256 = decode(x.sha256, 'hex')
+                CROSS JOIN LATERAL (
+                    SELECT id FROM assets WHERE owner = \(request.owner) AND sha256 = decode(x.sha256, 'hex') OFFSET 0
+                ) a
                 ORDER BY x.sha256
                 OFFSET 0
             ) ordered
@@ -117,7 +121,9 @@ public struct IngestRepository: Sendable {
             WITH input AS (
                 SELECT x.*, a.id AS asset_id
                 FROM jsonb_to_recordset(\(input)::jsonb) AS x(ord int, sha256 text, copies int, detail jsonb)
-                JOIN assets a ON a.owner = \(request.owner) AND a.sha256 = decode(x.sha256, 'hex')
+                CROSS JOIN LATERAL (
+                    SELECT id FROM assets WHERE owner = \(request.owner) AND sha256 = decode(x.sha256, 'hex') OFFSET 0
+                ) a
             ), event AS (
                 SELECT input.asset_id, coalesce(previous.seq, 0) + 1 AS seq, clock_timestamp() AS at,
                        \(request.actor)::text AS actor, 'ingest.repeated'::text AS action, input.detail,
