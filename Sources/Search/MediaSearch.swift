@@ -51,12 +51,14 @@ public struct MediaSearch: Sendable {
         var unavailable: [SearchSignal: String] = [:]
         let scope = request.searchedScope
         let model = embedder?.model
-        let encoderReady = embedder != nil && embedder?.unavailableReason == nil
+        let encoderReady = embedder.map { $0.unavailableReason == nil } ?? false
         let served = request.cursor?.served ?? 0
-        // Candidates each signal contributes. Unfiltered, 200 rows cost little over 10 (bench/search
-        // at 1M: p99 13.0 against 10.4 ms) and give the fusion and later pages room. Under a
-        // filter the iterative scan reads about 1/selectivity index entries per row (a 1% filter:
-        // 200 rows took 220 ms), so it asks for four rows per result shown (recall@10 0.94).
+        // Candidates each signal contributes. Unfiltered, 200: the words' lists are ordered by CLIP
+        // similarity only where the read met the medium (bench/search/fusion.sh, nDCG@10: 0.866
+        // with 200, 0.861 with 100, 0.834 with 40), and later pages need room; they cost about
+        // twice 10 rows (bench/search at 1M: 8.4 against 4.0 ms p50). Under a filter the
+        // iterative scan reads about 1/selectivity index entries per row (a 1% filter: 200 rows
+        // took 220 ms), so it asks for four rows per result shown (recall@10 0.94).
         let depth =
             scope.isFiltered
             ? min(settings.maximumDepth, 4 * (served + request.limit))

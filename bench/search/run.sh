@@ -19,7 +19,8 @@
 #   6. (SECTIONS with `service`) the candidate read as MediaSearchRepository asks for it: LIMIT DEPTH
 #      (200), the best 10 kept, unfiltered and under the 1% filter;
 #   7. (SECTIONS with `e2e`) a typed query through MediaSearch itself, its text encoded by the
-#      full-size ViT-B/32 in E2E_MODEL (random weights, written here when unset), once and cached.
+#      full-size ViT-B/32 in E2E_MODEL (random weights, written here when unset), once and cached,
+#      against the service's candidate read alone timed right after an encoding.
 # Every measurement prints the load average at its start: the machine may be shared.
 #
 #   bench/search/run.sh                      (about an hour on 2 cores, most of it at 1,000,000)

@@ -24,8 +24,9 @@ public struct EmbeddedPostgres: Sendable {
     /// checkpoints every 4 GiB of WAL or 15 minutes. A search reads a few hundred random rows of
     /// `embeddings` (2 KB each: a million vectors are 2.6 GB), and a row outside the cache is a
     /// system call and a copy from the file cache (bench/search at 1M, 24 GiB: the 200-candidate
-    /// read after an encoding took 10.3 ms p50 with 2 GiB of cache, 8.4 ms with 6 GiB). A batch ingest writes WAL fast; each checkpoint makes the next change to
-    /// every page log the whole page, so fewer checkpoints mean less WAL for the same rows.
+    /// read after an encoding took 10.3 ms p50 with 2 GiB of cache, 8.4 ms with 6 GiB). A batch
+    /// ingest writes WAL fast; each checkpoint makes the next change to every page log the whole
+    /// page, so fewer checkpoints mean less WAL for the same rows.
     static func sizing(physicalMemory: UInt64) -> String {
         let mebibytes = min(max((physicalMemory / 4) >> 20, 128), 8192)
         return "-c shared_buffers=\(mebibytes)MB -c max_wal_size=4GB -c checkpoint_timeout=15min"
