@@ -72,7 +72,10 @@ public struct DocumentIngest: Sendable {
 
     public func placement(for request: Request) async throws -> DocumentPlacement {
         let parsed = try await parse(request.documents)
-        var collections = try await catalog.collections.collections(of: request.owner)
+        // Signatures only match unnamed documents to a family; a family's is a share for each of
+        // up to 2,000 keys, too much to read on every request that names its collection.
+        let matches = request.collection == nil
+        var collections = try await catalog.collections.collections(of: request.owner, signatures: matches)
         var assignment = try await assign(parsed, request: request, collections: &collections)
         // Everything that can refuse the request is checked before a new collection is made, so
         // a refused request leaves no empty collection behind.
@@ -81,7 +84,8 @@ public struct DocumentIngest: Sendable {
         let thresholds = settings.thresholds
         var planned = Self.groups(assignment.documents, collections)
         if try await relaxConstraints(planned, actor: request.actor) {
-            planned = Self.groups(assignment.documents, try await catalog.collections.collections(of: request.owner))
+            planned = Self.groups(
+                assignment.documents, try await catalog.collections.collections(of: request.owner, signatures: matches))
         }
         let groups = planned
         let encoded = try await compute.run {

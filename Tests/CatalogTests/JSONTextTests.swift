@@ -31,6 +31,16 @@ import Testing
         #expect(JSONValue.parse(Self.awkward.jsonText) == .object(expected))
     }
 
+    @Test func textThatIsNotJSONIsNull() {
+        #expect(
+            JSONValue.parse(#"{"a":[1,{"b":null}],"c":true,"d":-2.5e3}"#) == [
+                "a": [1, ["b": .null]], "c": true, "d": -2500,
+            ])
+        #expect(JSONValue.parse(#"{"a": "#) == .null)
+        #expect(JSONValue.parse("[1e400]") == .null, "a number no Double holds")
+        #expect(JSONValue.parse("") == .null)
+    }
+
     @Test func postgreSQLReadsItAsTheSameJSON() async throws {
         try await withCatalog { catalog, _ in
             let text = Self.awkward.jsonText

@@ -14,11 +14,15 @@ public struct CollectionRepository: Sendable {
         """
     static let columnsWithoutSignature = columns.replacingOccurrences(of: "c.signature::text", with: "'{}'::text")
 
-    public func collections(of owner: String) async throws -> [CollectionRecord] {
+    /// The owner's collections, oldest first. `signatures: false` leaves each signature empty
+    /// (see `collectionToRead`): for a request that names its collection, which matches nothing.
+    public func collections(of owner: String, signatures: Bool = true) async throws -> [CollectionRecord] {
         try await records(
             client.query(
-                "SELECT \(unescaped: Self.columns) FROM collections c WHERE c.owner = \(owner) ORDER BY c.created_at, c.id",
-                logger: logger))
+                """
+                SELECT \(unescaped: signatures ? Self.columns : Self.columnsWithoutSignature) FROM collections c
+                WHERE c.owner = \(owner) ORDER BY c.created_at, c.id
+                """, logger: logger))
     }
 
     public func collection(owner: String, name: String) async throws -> CollectionRecord? {
