@@ -56,7 +56,7 @@ public struct MediaSearch: Sendable {
         // Candidates each signal contributes. Unfiltered, 200: the words' lists are ordered by CLIP
         // similarity only where the read met the medium (bench/search/fusion.sh, nDCG@10: 0.866
         // with 200, 0.861 with 100, 0.834 with 40), and later pages need room; they cost about
-        // twice 10 rows (bench/search at 1M: 8.4 against 4.0 ms p50). Under a filter the
+        // 2-2.5 times 10 rows (bench/search at 1M: 8.4-10.3 against 4.0 ms p50). Under a filter the
         // iterative scan reads about 1/selectivity index entries per row (a 1% filter: 200 rows
         // took 220 ms), so it asks for four rows per result shown (recall@10 0.94).
         let depth =

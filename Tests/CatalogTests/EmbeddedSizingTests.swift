@@ -6,12 +6,11 @@ import Testing
 
 /// The embedded cluster is sized to the machine, not left at PostgreSQL's defaults.
 @Suite struct EmbeddedSizingTests {
-    @Test func theCacheIsAQuarterOfMemoryWithinBounds() {
+    @Test func theCacheIsAnEighthOfMemoryWithinBounds() {
         let gibibyte: UInt64 = 1 << 30
-        #expect(EmbeddedPostgres.sizing(physicalMemory: 256 << 20).contains("shared_buffers=128MB"))
-        #expect(EmbeddedPostgres.sizing(physicalMemory: 8 * gibibyte).contains("shared_buffers=2048MB"))
-        #expect(EmbeddedPostgres.sizing(physicalMemory: 24 * gibibyte).contains("shared_buffers=6144MB"))
-        #expect(EmbeddedPostgres.sizing(physicalMemory: 64 * gibibyte).contains("shared_buffers=8192MB"))
+        #expect(EmbeddedPostgres.sizing(physicalMemory: 512 << 20).contains("shared_buffers=128MB"))
+        #expect(EmbeddedPostgres.sizing(physicalMemory: 8 * gibibyte).contains("shared_buffers=1024MB"))
+        #expect(EmbeddedPostgres.sizing(physicalMemory: 64 * gibibyte).contains("shared_buffers=2048MB"))
     }
 
     @Test func theRunningClusterUsesTheSizing() async throws {

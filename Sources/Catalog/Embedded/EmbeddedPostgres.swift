@@ -19,16 +19,12 @@ public struct EmbeddedPostgres: Sendable {
     static let maximumConnections = 300
 
     /// Sized to the machine rather than to PostgreSQL's defaults (128 MB of cache, a checkpoint
-    /// per GiB of WAL): a quarter of the memory for its cache (PostgreSQL's own advice), between
-    /// 128 MiB and 8 GiB, the rest for `afa` itself (the CLIP model) and the file cache; and
-    /// checkpoints every 4 GiB of WAL or 15 minutes. A search reads a few hundred random rows of
-    /// `embeddings` (2 KB each: a million vectors are 2.6 GB), and a row outside the cache is a
-    /// system call and a copy from the file cache (bench/search at 1M, 24 GiB: the 200-candidate
-    /// read after an encoding took 10.3 ms p50 with 2 GiB of cache, 8.4 ms with 6 GiB). A batch
-    /// ingest writes WAL fast; each checkpoint makes the next change to every page log the whole
-    /// page, so fewer checkpoints mean less WAL for the same rows.
+    /// per GiB of WAL): an eighth of the memory for its cache, between 128 MiB and 2 GiB (the
+    /// rest stays for `afa` itself and the file cache), and checkpoints every 4 GiB of WAL or
+    /// 15 minutes. A batch ingest writes WAL fast; each checkpoint makes the next change to
+    /// every page log the whole page, so fewer checkpoints mean less WAL for the same rows.
     static func sizing(physicalMemory: UInt64) -> String {
-        let mebibytes = min(max((physicalMemory / 4) >> 20, 128), 8192)
+        let mebibytes = min(max((physicalMemory / 8) >> 20, 128), 2048)
         return "-c shared_buffers=\(mebibytes)MB -c max_wal_size=4GB -c checkpoint_timeout=15min"
     }
 
