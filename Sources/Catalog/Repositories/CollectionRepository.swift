@@ -15,7 +15,7 @@ public struct CollectionRepository: Sendable {
     static let columnsWithoutSignature = columns.replacingOccurrences(of: "c.signature::text", with: "'{}'::text")
 
     /// The owner's collections, oldest first. `signatures: false` leaves each signature empty
-    /// (see `collectionToRead`): for a request that names its collection, which matches nothing.
+    /// (see `collection(owner:name:signatures:)`): for a request that names its collection.
     public func collections(of owner: String, signatures: Bool = true) async throws -> [CollectionRecord] {
         try await records(
             client.query(
@@ -25,22 +25,14 @@ public struct CollectionRepository: Sendable {
                 """, logger: logger))
     }
 
-    public func collection(owner: String, name: String) async throws -> CollectionRecord? {
-        try await records(
-            client.query(
-                "SELECT \(unescaped: Self.columns) FROM collections c WHERE c.owner = \(owner) AND c.name = \(name)",
-                logger: logger)
-        ).first
-    }
-
-    /// The collection as the API reads it: everything but its signature, which is empty. The
-    /// signature holds a share for each of up to 2,000 keys and only places documents; a records
-    /// page would otherwise read and parse it on every request. Never write this record back.
-    public func collectionToRead(owner: String, name: String) async throws -> CollectionRecord? {
+    /// The owner's collection of that name. `signatures: false` leaves its signature empty: the
+    /// signature holds a share for each of up to 2,000 keys and only places documents, so the
+    /// API's reads (a records page on every request) skip it. Never write such a record back.
+    public func collection(owner: String, name: String, signatures: Bool = true) async throws -> CollectionRecord? {
         try await records(
             client.query(
                 """
-                SELECT \(unescaped: Self.columnsWithoutSignature) FROM collections c
+                SELECT \(unescaped: signatures ? Self.columns : Self.columnsWithoutSignature) FROM collections c
                 WHERE c.owner = \(owner) AND c.name = \(name)
                 """, logger: logger)
         ).first

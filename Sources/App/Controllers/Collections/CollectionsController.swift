@@ -42,8 +42,8 @@ struct CollectionsController {
         let requested = try request.ownerQuery()
         if let requested, requested != principal.owner, !principal.isAdmin { throw APIError.notFound("collection") }
         guard
-            let collection = try await catalog.collections.collectionToRead(
-                owner: requested ?? principal.owner, name: name)
+            let collection = try await catalog.collections.collection(
+                owner: requested ?? principal.owner, name: name, signatures: false)
         else { throw APIError.notFound("collection") }
         return collection
     }
