@@ -179,3 +179,37 @@ echo "mean per stage: $(stage_times)"
 peak="$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER/status")"
 stop_server
 echo "thumbnails, no model: $(printf '%s\n' "${rates[@]}" | median) images/s (runs: ${rates[*]}; target >= 40/s), peak RSS $peak MB"
+
+echo "== the floor: libvips' own thumbnailer on the same files, nothing else running =="
+# What no pipeline can beat on this machine: vipsthumbnail (the command-line face of the libvips
+# thumbnail call Immich uses), one single-threaded process per core, each over its share of the
+# files. At 8 px it is the JPEG decode alone: shrink-on-load at 1/8 skips most of the inverse DCT,
+# but not the Huffman decoding of 4.8 MB of entropy-coded data, which no scale skips and which
+# one image cannot share between cores (these files have no restart markers). At 250 px it is the
+# small thumbnail alone, at 1440 px the preview alone (libwebp's default effort).
+thumbnail_rate() { # $1: vipsthumbnail size, $2: output suffix, $3: the run's image folder
+    local out="$WORK/floor" cores started files
+    cores="$(nproc)"
+    mkdir -p "$out"
+    mapfile -t files < <(ls "$3"/*.jpg)
+    started="$(now)"
+    for core in $(seq 0 $((cores - 1))); do
+        local share=()
+        for i in "${!files[@]}"; do ((i % cores == core)) && share+=("${files[$i]}"); done
+        VIPS_CONCURRENCY=1 vipsthumbnail -s "$1" -o "$out/%s.$2" "${share[@]}" &
+    done
+    wait
+    calc "${#files[@]} / ($(now) - $started)"
+}
+declare -A floors
+for size in 8 250 1440; do
+    rates=()
+    for run in $(seq 1 "$RUNS"); do
+        rates+=("$(thumbnail_rate "$size" "$([[ $size == 8 ]] && echo v || echo webp)" "$WORK/images-$((run + 100))")")
+    done
+    floors[$size]="$(printf '%s\n' "${rates[@]}" | median)"
+    echo "vipsthumbnail -s $size, $(nproc) processes: ${floors[$size]} images/s (runs: ${rates[*]})"
+done
+echo "so: thumbnails can reach at most ${floors[8]} images/s here (the decode alone), and images end to end at most" \
+    "$(calc "1 / (1 / ${floors[8]} + 1 / $clip_rate)") images/s ($(calc "100 / (1 + $clip_rate / ${floors[8]})")% of afa model bench):" \
+    "the decode and CLIP's batch throughput, on the same cores, with nothing else"
