@@ -9,6 +9,8 @@
 #   bench/clip/run.sh [RUNS]                 (default 3 runs per setting)
 #   AFA_BIN=path/to/afa bench/clip/run.sh    skip the build and use that binary
 #   SECONDS_PER_RUN=8 PRECISIONS="float32 int8 bfloat16" TIERS="native avx2" PEER=0 (skip ONNX Runtime)
+#   BUSY=2                                   N CPU-bound processes beside every run: the cores as the
+#                                            service shares them with libvips, ffmpeg and PostgreSQL
 #
 # ONNX Runtime has no switch to lower its tier, so its figures are always at the machine's own:
 # on an AVX-512 machine the AVX2 rows are compared with a peer that uses AVX-512.
@@ -20,6 +22,7 @@ SECONDS_PER_RUN="${SECONDS_PER_RUN:-8}"
 PRECISIONS="${PRECISIONS:-float32 int8 bfloat16}"
 TIERS="${TIERS:-native avx2}"
 PEER="${PEER:-1}"
+BUSY="${BUSY:-0}"
 MODEL_DIR="${MODEL_DIR:-${TMPDIR:-/tmp}/afa-bench-vit-b-32}"
 ORT_VENV=.deps/ort
 
@@ -39,8 +42,16 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 field() { python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"; }
 declare -A figure
 
+HOGS=()
+trap '[[ ${#HOGS[@]} -gt 0 ]] && kill "${HOGS[@]}" 2>/dev/null || true' EXIT
+for _ in $(seq 1 "$BUSY"); do
+    sh -c 'while :; do :; done' &
+    HOGS+=($!)
+done
+
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
     "$(grep -m1 '^flags' /proc/cpuinfo | grep -o 'avx2\|avx512f\|avx512_vnni\|avx512_bf16\|amx_tile' | tr '\n' ' ')"
+[[ "$BUSY" -gt 0 ]] && echo "beside every run: $BUSY CPU-bound processes (BUSY=$BUSY)"
 echo "model:   random ViT-B/32 ($(du -m "$MODEL_DIR/model.safetensors" | cut -f1) MB float32), $RUNS runs x ${SECONDS_PER_RUN}s per batch size"
 
 for run in $(seq "$RUNS"); do

@@ -6,6 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// The spin-wait hint (x86 `pause`): a thread waiting for another in a tight loop tells the core,
+// which lets the sibling hyper-thread run and saves power. Nothing elsewhere.
+static inline void afa_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 // int8 products without VNNI, widened to int16 (vpmaddwd): full 8-bit weights and inputs, no
 // saturation, int32 accumulation.
 //
@@ -49,4 +57,10 @@ void afa_sgemm_avx2(
 AFA_ELEMENTWISE_DECLARATIONS(avx512)
 AFA_ELEMENTWISE_DECLARATIONS(avx2)
 AFA_ELEMENTWISE_DECLARATIONS(baseline)
+// Whether the calling thread is in a latency-bound forward pass (a text query), whose parallel
+// regions are short: a thread-local flag the engine's worker team reads for each region (Swift has
+// no thread-local storage of its own).
+void afa_set_short_regions(int on);
+int afa_short_regions(void);
+
 #endif

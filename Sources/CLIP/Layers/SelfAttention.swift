@@ -22,6 +22,12 @@ struct SelfAttention: Sendable {
         _ x: UnsafePointer<Float>, layout: SequenceLayout, causal: Bool, addingTo residual: UnsafeMutablePointer<Float>,
         scratch: EncoderScratch
     ) {
+        context(of: x, layout: layout, causal: causal, scratch: scratch)
+        output.apply(scratch.context.pointer, rows: layout.paddedRowCount, into: residual, accumulate: true)
+    }
+
+    /// Attention before its output projection: the context of every row, in `scratch.context`.
+    func context(of x: UnsafePointer<Float>, layout: SequenceLayout, causal: Bool, scratch: EncoderScratch) {
         let rows = layout.paddedRowCount
         let (q, k, v, context) = (
             scratch.query.pointer, scratch.key.pointer, scratch.value.pointer, scratch.context.pointer
@@ -58,6 +64,5 @@ struct SelfAttention: Sendable {
         } else {
             Parallel.forEach(items, attend)
         }
-        output.apply(context, rows: rows, into: residual, accumulate: true)
     }
 }

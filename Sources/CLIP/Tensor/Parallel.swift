@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Dispatch
 import Foundation
 
@@ -42,9 +43,23 @@ enum Parallel {
         }
     }
 
-    /// `concurrentPerform` wants a `@Sendable` closure; the workers only touch disjoint parts of
-    /// buffers owned by the calling forward pass, which outlives this call.
+    /// Runs `body` with the calling thread's regions marked short: a latency-bound forward pass
+    /// (a text query: about fifty regions of a few hundred microseconds), which the `WorkerTeam`
+    /// runs on the caller alone while the cores are shared with other processes.
+    static func shortRegions<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let outer = afa_short_regions()
+        afa_set_short_regions(1)
+        defer { afa_set_short_regions(outer) }
+        return try body()
+    }
+
+    static var inShortRegions: Bool { afa_short_regions() != 0 }
+
+    /// On the engine's own `WorkerTeam` when it is free, else through `concurrentPerform`, which
+    /// wants a `@Sendable` closure: the workers only touch disjoint parts of buffers owned by the
+    /// calling forward pass, which outlives this call.
     private static func run(_ workers: Int, _ body: (Int) -> Void) {
+        if WorkerTeam.shared.run(parts: workers, body) { return }
         withoutActuallyEscaping(body) { body in
             let task = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { task.value($0) }

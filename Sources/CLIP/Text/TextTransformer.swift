@@ -59,14 +59,16 @@ struct TextTransformer: Sendable {
             }
         }
         let scratch = EncoderScratch(layout: layout, configuration: configuration.encoder, pool: pool)
-        for layer in layers {
-            layer.apply(x.pointer, layout: layout, causal: true, scratch: scratch)
-        }
+        // Each sequence's last row (its end-of-text token) is the only one read after the last
+        // layer, which therefore runs for those rows alone.
         let pooled = FloatBuffer(count: sequences.count * width)
-        for sequence in sequences.indices {
-            let last = x.pointer + (layout.starts[sequence] + layout.lengths[sequence] - 1) * width
-            finalLayerNorm.apply(last, rows: 1, into: pooled.pointer + sequence * width)
+        let ends = sequences.indices.map { layout.starts[$0] + layout.lengths[$0] - 1 }
+        Parallel.shortRegions {
+            layers.apply(
+                x.pointer, layout: layout, causal: true, scratch: scratch, keeping: ends, into: pooled.pointer,
+                width: width)
         }
+        finalLayerNorm.apply(pooled.pointer, rows: sequences.count, into: pooled.pointer)
         var output = [Float](repeating: 0, count: sequences.count * projection.outputSize)
         output.withUnsafeMutableBufferPointer {
             projection.apply(pooled.pointer, rows: sequences.count, into: $0.baseAddress!)

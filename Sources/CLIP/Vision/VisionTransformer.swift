@@ -45,15 +45,13 @@ struct VisionTransformer: Sendable {
         embed(pixels: pixels, count: count, into: x.pointer)
         preLayerNorm.apply(x.pointer, rows: layout.rowCount, into: x.pointer)
         let scratch = EncoderScratch(layout: layout, configuration: configuration.encoder, pool: pool)
-        for layer in layers {
-            layer.apply(x.pointer, layout: layout, causal: false, scratch: scratch)
-        }
-
-        // Pool: post_layernorm of each image's class token, then the projection.
+        // Pool: each image's class token, the only row read after the last layer (which therefore
+        // runs for those rows alone), then post_layernorm and the projection.
         let pooled = FloatBuffer(count: count * width)
-        for image in 0..<count {
-            postLayerNorm.apply(x.pointer + image * tokens * width, rows: 1, into: pooled.pointer + image * width)
-        }
+        layers.apply(
+            x.pointer, layout: layout, causal: false, scratch: scratch, keeping: layout.starts, into: pooled.pointer,
+            width: width)
+        postLayerNorm.apply(pooled.pointer, rows: count, into: pooled.pointer)
         var output = [Float](repeating: 0, count: count * projection.outputSize)
         output.withUnsafeMutableBufferPointer { projection.apply(pooled.pointer, rows: count, into: $0.baseAddress!) }
         return output
