@@ -57,6 +57,7 @@ void afa_sgemm_avx2(
 AFA_ELEMENTWISE_DECLARATIONS(avx512)
 AFA_ELEMENTWISE_DECLARATIONS(avx2)
 AFA_ELEMENTWISE_DECLARATIONS(baseline)
+
 // Whether the calling thread is in a latency-bound forward pass (a text query), whose parallel
 // regions are short: a thread-local flag the engine's worker team reads for each region (Swift has
 // no thread-local storage of its own).
