@@ -14,6 +14,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
+bash scripts/setup.sh libvips-tools >/dev/null # vipsthumbnail, for the floor (last section)
 RUNS="${1:-3}"
 IMAGES="${IMAGES:-24}"
 VIDEO_SECONDS="${VIDEO_SECONDS:-60}"
