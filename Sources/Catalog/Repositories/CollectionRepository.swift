@@ -12,7 +12,12 @@ public struct CollectionRepository: Sendable {
         c.id, c.owner, c.name, c.table_name, c.storage, c.contract, c.provisional, c.schema_version,
         c.layout::text, c.signature::text, c.created_at
         """
-    static let columnsWithoutSignature = columns.replacingOccurrences(of: "c.signature::text", with: "'{}'::text")
+    /// `columns`, or with every signature read as empty (see `collection(owner:name:signatures:)`).
+    static func columns(signatures: Bool) -> String {
+        signatures ? columns : columnsWithoutSignature
+    }
+    private static let columnsWithoutSignature = columns.replacingOccurrences(
+        of: "c.signature::text", with: "'{}'::text")
 
     /// The owner's collections, oldest first. `signatures: false` leaves each signature empty
     /// (see `collection(owner:name:signatures:)`): for a request that names its collection.
@@ -20,7 +25,7 @@ public struct CollectionRepository: Sendable {
         try await records(
             client.query(
                 """
-                SELECT \(unescaped: signatures ? Self.columns : Self.columnsWithoutSignature) FROM collections c
+                SELECT \(unescaped: Self.columns(signatures: signatures)) FROM collections c
                 WHERE c.owner = \(owner) ORDER BY c.created_at, c.id
                 """, logger: logger))
     }
@@ -32,7 +37,7 @@ public struct CollectionRepository: Sendable {
         try await records(
             client.query(
                 """
-                SELECT \(unescaped: signatures ? Self.columns : Self.columnsWithoutSignature) FROM collections c
+                SELECT \(unescaped: Self.columns(signatures: signatures)) FROM collections c
                 WHERE c.owner = \(owner) AND c.name = \(name)
                 """, logger: logger)
         ).first
