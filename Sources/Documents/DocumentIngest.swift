@@ -97,7 +97,8 @@ public struct DocumentIngest: Sendable {
             DocumentPlacement.Group(
                 collectionID: group.0.id, storage: group.0.storage, schemaVersion: group.0.schemaVersion,
                 table: group.0.storage == .typed ? group.0.tableName : group.0.jsonbTable,
-                columns: group.0.storage == .typed ? group.0.layout?.columns ?? [] : [], rows: encoded.0)
+                columns: group.0.storage == .typed ? group.0.layout?.columns ?? [] : [], rows: encoded.0,
+                documents: Set(group.1.map(\.sha256)))
         }
         let documentsByGroup = groups.map(\.1)
         let precomputed = encoded.map(\.1)

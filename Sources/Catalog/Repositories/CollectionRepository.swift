@@ -16,18 +16,17 @@ public struct CollectionRepository: Sendable {
     static func columns(signatures: Bool) -> String {
         signatures ? columns : columnsWithoutSignature
     }
-    private static let columnsWithoutSignature = columns.replacingOccurrences(
+    static let columnsWithoutSignature = columns.replacingOccurrences(
         of: "c.signature::text", with: "'{}'::text")
 
     /// The owner's collections, oldest first. `signatures: false` leaves each signature empty
     /// (see `collection(owner:name:signatures:)`): for a request that names its collection.
+    /// Every document request reads them: the statement is prepared (`OwnerCollections`).
     public func collections(of owner: String, signatures: Bool = true) async throws -> [CollectionRecord] {
         try await records(
-            client.query(
-                """
-                SELECT \(unescaped: Self.columns(signatures: signatures)) FROM collections c
-                WHERE c.owner = \(owner) ORDER BY c.created_at, c.id
-                """, logger: logger))
+            signatures
+                ? client.execute(OwnerCollections(owner: owner), logger: logger)
+                : client.execute(OwnerCollections.WithoutSignatures(owner: owner), logger: logger))
     }
 
     /// The owner's collection of that name. `signatures: false` leaves its signature empty: the
@@ -227,7 +226,7 @@ public struct CollectionRepository: Sendable {
         return versions
     }
 
-    func records(_ rows: PostgresRowSequence) async throws -> [CollectionRecord] {
+    func records(_ rows: some AsyncSequence<PostgresRow, any Error>) async throws -> [CollectionRecord] {
         var records: [CollectionRecord] = []
         for try await row in rows { records.append(try Self.record(row)) }
         return records
@@ -258,4 +257,25 @@ public struct SchemaVersionRecord: Sendable {
     public let proposalID: UUID?
     public let actor: String
     public let createdAt: Date
+}
+
+/// An owner's collections, oldest first (`CollectionRepository.collections(of:signatures:)`).
+struct OwnerCollections: HotStatement {
+    static let sql = """
+        SELECT \(CollectionRepository.columns) FROM collections c WHERE c.owner = $1 ORDER BY c.created_at, c.id
+        """
+    let owner: String
+
+    func makeBindings() -> PostgresBindings { PostgresBindings(owner) }
+
+    /// The same, each signature read as empty.
+    struct WithoutSignatures: HotStatement {
+        static let sql = """
+            SELECT \(CollectionRepository.columnsWithoutSignature) FROM collections c WHERE c.owner = $1
+            ORDER BY c.created_at, c.id
+            """
+        let owner: String
+
+        func makeBindings() -> PostgresBindings { PostgresBindings(owner) }
+    }
 }

@@ -20,10 +20,12 @@ public struct DocumentPlacement: Sendable {
         /// the document's SHA-256 (hex): the asset's id is found by it in the same statement,
         /// so rows can be encoded before the assets are recorded.
         public let rows: String
+        /// The SHA-256s of the documents in `rows`: which of them a shared write placed.
+        public let documents: Set<String>
 
         public init(
             collectionID: UUID, storage: CollectionStorage, schemaVersion: Int, table: String,
-            columns: [TableLayout.Column], rows: String
+            columns: [TableLayout.Column], rows: String, documents: Set<String>
         ) {
             self.collectionID = collectionID
             self.storage = storage
@@ -31,6 +33,7 @@ public struct DocumentPlacement: Sendable {
             self.table = table
             self.columns = columns
             self.rows = rows
+            self.documents = documents
         }
     }
 
@@ -57,8 +60,9 @@ public struct DocumentPlacement: Sendable {
 
     /// The key of a collection's review task; one waits at a time.
     public static func reviewKey(_ collectionID: UUID) -> String {
-        "schema-review:\(collectionID.uuidString.lowercased())"
+        reviewKeyPrefix + collectionID.uuidString.lowercased()
     }
+    static let reviewKeyPrefix = "schema-review:"
     public static let reviewKind = "schema.review"
 }
 
@@ -69,11 +73,27 @@ public struct PlacementOutdated: Error, CustomStringConvertible {
 }
 
 extension DocumentPlacement {
-    /// Runs inside the ingest's transaction, after the assets are inserted. Locks are taken in
-    /// collection-id order, `FOR KEY SHARE`: ingests into one collection never wait for each
-    /// other, only for an approval (`FOR UPDATE`) that changes the table under them.
+    /// Runs inside the ingest's transaction, after the assets are inserted.
     func write(owner: String, on connection: PostgresConnection, logger: Logger) async throws {
-        let ids = Array(Set(groups.map(\.collectionID))).sorted { $0.uuidString < $1.uuidString }
+        try await Self.write([(owner, self)], on: connection, logger: logger)
+    }
+
+    /// The placements of one or more requests (`GroupedIngests` shares a transaction between
+    /// concurrent single-document requests), each with its owner: one statement per collection
+    /// for all their rows, one for their statistics and one for their reviews, however many
+    /// requests there are.
+    ///
+    /// Locks are taken in collection-id order, `FOR KEY SHARE`: ingests into one collection never
+    /// wait for each other, only for an approval (`FOR UPDATE`) that changes the table under them.
+    static func write(
+        _ placements: [(owner: String, placement: DocumentPlacement)], on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        let parts = placements.flatMap { owner, placement in
+            placement.groups.enumerated().map { Part(owner: owner, placement: placement, index: $0, group: $1) }
+        }
+        let ids = Array(Set(parts.map(\.group.collectionID))).sorted { $0.uuidString < $1.uuidString }
+        guard !ids.isEmpty else { return }
         let rows = try await connection.query(
             """
             SELECT id, storage, schema_version FROM collections WHERE id = ANY(\(ids))
@@ -83,36 +103,64 @@ extension DocumentPlacement {
         for try await (id, storage, version) in rows.decode((UUID, String, Int).self) {
             current[id] = (storage, version)
         }
-        for group in groups {
-            guard let (storage, version) = current[group.collectionID], storage == group.storage.rawValue,
-                version == group.schemaVersion
-            else { throw PlacementOutdated(collectionID: group.collectionID) }
+        for part in parts {
+            guard let (storage, version) = current[part.group.collectionID], storage == part.group.storage.rawValue,
+                version == part.group.schemaVersion
+            else { throw PlacementOutdated(collectionID: part.group.collectionID) }
         }
-        for (index, group) in groups.enumerated() {
-            let placed = try await insert(group, owner: owner, on: connection, logger: logger)
-            guard !placed.isEmpty else { continue }
-            let statistics = try await statistics(index, placed)
-            try await connection.query(
-                """
-                INSERT INTO collection_statistics_pending (collection_id, documents, statistics)
-                VALUES (\(group.collectionID), \(placed.count), \(statistics)::jsonb)
-                """, logger: logger)
-            try await connection.query(
-                """
-                INSERT INTO jobs (task_key, stage, payload, state, run_after, max_attempts)
-                VALUES (\(Self.reviewKey(group.collectionID)), \(Self.reviewKind),
-                        jsonb_build_object('collection', \(group.collectionID.uuidString.lowercased())::text), 'queued',
-                        now() + \(reviewDelay.seconds) * interval '1 second', 5)
-                ON CONFLICT (task_key) WHERE state = 'queued' DO NOTHING
-                """, logger: logger)
+        // A collection is one owner's and, at one schema version, one table and one set of
+        // columns: its parts' rows go in together.
+        let byCollection = Dictionary(grouping: parts, by: \.group.collectionID)
+        var placed = Set<String>()
+        for id in ids {
+            let together = byCollection[id]!
+            placed.formUnion(
+                try await insert(together.map(\.group), owner: together[0].owner, on: connection, logger: logger))
         }
+        var pending: [(collection: UUID, documents: Int, statistics: String)] = []
+        for part in parts {
+            let placedHere = part.group.documents.intersection(placed)
+            guard !placedHere.isEmpty else { continue }
+            pending.append(
+                (part.group.collectionID, placedHere.count, try await part.placement.statistics(part.index, placedHere))
+            )
+        }
+        guard !pending.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO collection_statistics_pending (collection_id, documents, statistics)
+            SELECT collection, documents, statistics::jsonb
+            FROM unnest(\(pending.map(\.collection))::uuid[], \(pending.map(\.documents))::int[],
+                        \(pending.map(\.statistics))::text[]) AS p(collection, documents, statistics)
+            """, logger: logger)
+        let reviewed = Array(Set(pending.map(\.collection))).sorted { $0.uuidString < $1.uuidString }
+        let delay = placements.map(\.placement.reviewDelay).min()!
+        try await connection.query(
+            """
+            INSERT INTO jobs (task_key, stage, payload, state, run_after, max_attempts)
+            SELECT \(Self.reviewKeyPrefix)::text || collection, \(Self.reviewKind),
+                   jsonb_build_object('collection', collection), 'queued',
+                   now() + \(delay.seconds) * interval '1 second', 5
+            FROM unnest(\(reviewed.map { $0.uuidString.lowercased() })::text[]) AS r(collection)
+            ON CONFLICT (task_key) WHERE state = 'queued' DO NOTHING
+            """, logger: logger)
     }
 
-    /// The group's documents not placed before: their collection, then their row. Returns the
+    /// One group of one request, written with the other requests' groups of its collection.
+    private struct Part {
+        let owner: String
+        let placement: DocumentPlacement
+        let index: Int
+        let group: Group
+    }
+
+    /// The groups' documents not placed before: their collection, then their row. The groups are
+    /// of one collection at one schema version (one table, one set of columns). Returns the
     /// SHA-256s placed.
-    private func insert(
-        _ group: Group, owner: String, on connection: PostgresConnection, logger: Logger
+    private static func insert(
+        _ groups: [Group], owner: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> Set<String> {
+        let group = groups[0]
         let columns = RecordsetColumns(group.columns)
         // Identifiers are sanitised and quoted, types come from `ColumnType`; values are bound.
         // The asset's id is named with a space, which no sanitised column name has. Each
@@ -139,12 +187,25 @@ extension DocumentPlacement {
             SELECT input.asset_id FROM input JOIN placed ON placed.asset_id = input."asset id"
             """
         var bindings = PostgresBindings()
-        bindings.append(group.rows)
+        bindings.append(groups.count == 1 ? group.rows : Self.concatenated(groups.map(\.rows)))
         bindings.append(owner)
         bindings.append(group.collectionID)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: statement, binds: bindings), logger: logger)
         var placed = Set<String>()
         for try await sha256 in rows.decode(String.self) { placed.insert(sha256) }
         return placed
+    }
+
+    /// JSON arrays joined into one, textually: each is `[` … `]` as `DocumentIngest.rows` wrote it.
+    static func concatenated(_ arrays: [String]) -> String {
+        var joined = "["
+        joined.reserveCapacity(arrays.reduce(2) { $0 + $1.utf8.count })
+        for array in arrays {
+            let inner = array.utf8.dropFirst().dropLast()
+            guard !inner.isEmpty else { continue }
+            if joined.utf8.count > 1 { joined += "," }
+            joined += Substring(inner)
+        }
+        return joined + "]"
     }
 }

@@ -43,14 +43,17 @@ public struct IngestRepository: Sendable {
     private func record(
         _ batch: DistinctAssets, _ request: RequestContext, placement: DocumentPlacement?
     ) async throws -> ([String: UUID], Bool) {
-        // The commonest request, one new item, is one statement and atomic by itself, shared with
-        // the requests arriving at the same moment.
-        if batch.items.count == 1, placement == nil {
-            let inserted = try await grouped.insert(batch.items[0].newAssetRecord(request), of: request.id)
-            if !inserted.isEmpty { return (inserted, batch.items[0].queuesWork(request)) }
+        // The commonest request, one new item (a document with its placement), shares its
+        // transaction with the requests arriving at the same moment (`GroupedIngests`).
+        var knownRepeat = false
+        if batch.items.count == 1, placement?.groups.count ?? 0 <= 1 {
+            let item = batch.items[0]
+            let inserted = try await grouped.insert(
+                item.newAssetRecord(request), of: request.id, owner: request.owner, placement: placement)
+            if let inserted, !inserted.isEmpty { return (inserted, item.queuesWork(request)) }
+            // Only a repeat makes the shared write record nothing: no need to insert it again.
+            knownRepeat = inserted != nil
         }
-        // Only a repeat makes the single-item statement write nothing: no need to try it again.
-        let knownRepeat = batch.items.count == 1 && placement == nil
         return try await client.transaction(logger: logger) { connection in
             var ids = knownRepeat ? [:] : try await insertNew(batch, request, on: connection)
             let queued = batch.items.contains { ids[$0.asset.sha256] != nil && $0.queuesWork(request) }
