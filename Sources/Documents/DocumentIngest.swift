@@ -50,6 +50,16 @@ public struct DocumentIngest: Sendable {
         }
     }
 
+    /// A request of at most this many bytes of documents is parsed and encoded where it is, on the
+    /// request's own task: that takes microseconds, less than the hops to the compute pool and
+    /// back, which cost a one-document request more than its work. Larger requests go to the
+    /// pool, as CPU-heavy work must.
+    static let smallRequestBytes = 16 << 10
+
+    private func run<T: Sendable>(small: Bool, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        small ? try work() : try await compute.run(work)
+    }
+
     /// New provisional collections one request may start: each is a table and an index, so a
     /// request of documents that share nothing is refused rather than make thousands.
     static let maximumNewCollections = 20
@@ -71,7 +81,8 @@ public struct DocumentIngest: Sendable {
     }
 
     public func placement(for request: Request) async throws -> DocumentPlacement {
-        let parsed = try await parse(request.documents)
+        let small = request.documents.reduce(0) { $0 + $1.bytes.readableBytes } <= Self.smallRequestBytes
+        let parsed = try await parse(request.documents, small: small)
         // Signatures only match unnamed documents to a family; a family's is a share for each of
         // up to 2,000 keys, too much to read on every request that names its collection.
         let matches = request.collection == nil
@@ -79,16 +90,16 @@ public struct DocumentIngest: Sendable {
         var assignment = try await assign(parsed, request: request, collections: &collections)
         // Everything that can refuse the request is checked before a new collection is made, so
         // a refused request leaves no empty collection behind.
-        try await checkFrozenContracts(Self.groups(assignment.documents, collections))
+        try await checkFrozenContracts(Self.groups(assignment.documents, collections), small: small)
         try await create(assignment.newCollections, for: request, in: &collections, renaming: &assignment.documents)
         let thresholds = settings.thresholds
         var planned = Self.groups(assignment.documents, collections)
-        if try await relaxConstraints(planned, actor: request.actor) {
+        if try await relaxConstraints(planned, actor: request.actor, small: small) {
             planned = Self.groups(
                 assignment.documents, try await catalog.collections.collections(of: request.owner, signatures: matches))
         }
         let groups = planned
-        let encoded = try await compute.run {
+        let encoded = try await run(small: small) {
             groups.map { collection, documents in
                 (Self.rows(documents, for: collection), Self.statistics(documents, thresholds: thresholds))
             }
@@ -116,10 +127,10 @@ public struct DocumentIngest: Sendable {
 
     /// A `freeze` contract refuses the request if any of its documents does not conform, with
     /// every violation listed.
-    private func checkFrozenContracts(_ groups: [(CollectionRecord, [Parsed])]) async throws {
+    private func checkFrozenContracts(_ groups: [(CollectionRecord, [Parsed])], small: Bool) async throws {
         for (collection, documents) in groups where collection.contract == .freeze {
             guard collection.storage == .typed, let layout = collection.layout else { continue }
-            let violations = try await compute.run {
+            let violations = try await run(small: small) {
                 documents.compactMap { document -> (Int, [ContractViolation])? in
                     let found = RowEncoder.violations(of: document.node, against: layout)
                     return found.isEmpty ? nil : (document.index, found)
@@ -145,12 +156,14 @@ public struct DocumentIngest: Sendable {
     /// A `NOT NULL` column says every document so far had a value. A new document without one is
     /// still kept (unless the contract is `freeze`, which refuses it): the constraint is dropped
     /// first, recorded as a new schema version and in the collection's lineage. True when any was.
-    private func relaxConstraints(_ groups: [(CollectionRecord, [Parsed])], actor: String) async throws -> Bool {
+    private func relaxConstraints(
+        _ groups: [(CollectionRecord, [Parsed])], actor: String, small: Bool
+    ) async throws -> Bool {
         var relaxed = false
         for (collection, documents) in groups where collection.contract != .freeze && collection.storage == .typed {
             guard let layout = collection.layout, layout.columns.contains(where: \.notNull) else { continue }
             let required = Dictionary(layout.columns.filter(\.notNull).map { ($0.path, $0.name) }) { first, _ in first }
-            let lacking = try await compute.run {
+            let lacking = try await run(small: small) {
                 var lacking = Set<String>()
                 for document in documents {
                     for violation in RowEncoder.violations(of: document.node, against: layout) {
@@ -167,13 +180,13 @@ public struct DocumentIngest: Sendable {
         return relaxed
     }
 
-    private func parse(_ documents: [Document]) async throws -> [Parsed] {
+    private func parse(_ documents: [Document], small: Bool) async throws -> [Parsed] {
         let maximumDepth = settings.maximumDepth
         let maximumBytes = settings.maximumDocumentBytes
         if let (index, large) = documents.enumerated().first(where: { $0.element.bytes.readableBytes > maximumBytes }) {
             throw DocumentRejection.tooLarge(document: index, bytes: large.bytes.readableBytes, limit: maximumBytes)
         }
-        return try await compute.run {
+        return try await run(small: small) {
             var seen = Set<String>()
             var parsed: [Parsed] = []
             for (index, document) in documents.enumerated() {
