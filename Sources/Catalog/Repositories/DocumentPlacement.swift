@@ -111,15 +111,15 @@ extension DocumentPlacement {
         // A collection is one owner's and, at one schema version, one table and one set of
         // columns: its parts' rows go in together.
         let byCollection = Dictionary(grouping: parts, by: \.group.collectionID)
-        var placed = Set<String>()
+        var placed: [UUID: Set<String>] = [:]
         for id in ids {
             let together = byCollection[id]!
-            placed.formUnion(
-                try await insert(together.map(\.group), owner: together[0].owner, on: connection, logger: logger))
+            placed[id] = try await insert(
+                together.map(\.group), owner: together[0].owner, on: connection, logger: logger)
         }
         var pending: [(collection: UUID, documents: Int, statistics: String)] = []
         for part in parts {
-            let placedHere = part.group.documents.intersection(placed)
+            let placedHere = part.group.documents.intersection(placed[part.group.collectionID] ?? [])
             guard !placedHere.isEmpty else { continue }
             pending.append(
                 (part.group.collectionID, placedHere.count, try await part.placement.statistics(part.index, placedHere))
