@@ -50,11 +50,12 @@ public struct DocumentIngest: Sendable {
         }
     }
 
-    /// A request of at most this many bytes of documents is parsed and encoded where it is, on the
-    /// request's own task: that takes microseconds, less than the hops to the compute pool and
-    /// back, which cost a one-document request more than its work. Larger requests go to the
-    /// pool, as CPU-heavy work must.
+    /// A request of at most this many documents and bytes is parsed and encoded where it is, on
+    /// the request's own task: that takes microseconds, less than the hops to the compute pool
+    /// and back, which cost a one-document request more than its work. Larger requests go to the
+    /// pool, as CPU-heavy work must (statistics cost per document, so the count is bounded too).
     static let smallRequestBytes = 16 << 10
+    static let smallRequestDocuments = 16
 
     private func run<T: Sendable>(small: Bool, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         small ? try work() : try await compute.run(work)
@@ -81,7 +82,9 @@ public struct DocumentIngest: Sendable {
     }
 
     public func placement(for request: Request) async throws -> DocumentPlacement {
-        let small = request.documents.reduce(0) { $0 + $1.bytes.readableBytes } <= Self.smallRequestBytes
+        let small =
+            request.documents.count <= Self.smallRequestDocuments
+            && request.documents.reduce(0) { $0 + $1.bytes.readableBytes } <= Self.smallRequestBytes
         let parsed = try await parse(request.documents, small: small)
         // Signatures only match unnamed documents to a family; a family's is a share for each of
         // up to 2,000 keys, too much to read on every request that names its collection.
