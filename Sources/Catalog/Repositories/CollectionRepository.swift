@@ -16,17 +16,14 @@ public struct CollectionRepository: Sendable {
     static func columns(signatures: Bool) -> String {
         signatures ? columns : columnsWithoutSignature
     }
-    static let columnsWithoutSignature = columns.replacingOccurrences(
+    private static let columnsWithoutSignature = columns.replacingOccurrences(
         of: "c.signature::text", with: "'{}'::text")
 
     /// The owner's collections, oldest first. `signatures: false` leaves each signature empty
     /// (see `collection(owner:name:signatures:)`): for a request that names its collection.
     /// Every document request reads them: the statement is prepared (`OwnerCollections`).
     public func collections(of owner: String, signatures: Bool = true) async throws -> [CollectionRecord] {
-        try await records(
-            signatures
-                ? client.execute(OwnerCollections(owner: owner), logger: logger)
-                : client.execute(OwnerCollections.WithoutSignatures(owner: owner), logger: logger))
+        try await records(client.execute(OwnerCollections(owner: owner, signatures: signatures), logger: logger))
     }
 
     /// The owner's collection of that name. `signatures: false` leaves its signature empty: the
@@ -259,23 +256,16 @@ public struct SchemaVersionRecord: Sendable {
     public let createdAt: Date
 }
 
-/// An owner's collections, oldest first (`CollectionRepository.collections(of:signatures:)`).
+/// An owner's collections, oldest first (`CollectionRepository.collections(of:signatures:)`), each
+/// signature read as empty unless `signatures`: one prepared statement for both.
 struct OwnerCollections: HotStatement {
     static let sql = """
-        SELECT \(CollectionRepository.columns) FROM collections c WHERE c.owner = $1 ORDER BY c.created_at, c.id
+        SELECT \(CollectionRepository.columns.replacingOccurrences(
+            of: "c.signature::text", with: "CASE WHEN $2 THEN c.signature::text ELSE '{}' END"))
+        FROM collections c WHERE c.owner = $1 ORDER BY c.created_at, c.id
         """
     let owner: String
+    let signatures: Bool
 
-    func makeBindings() -> PostgresBindings { PostgresBindings(owner) }
-
-    /// The same, each signature read as empty.
-    struct WithoutSignatures: HotStatement {
-        static let sql = """
-            SELECT \(CollectionRepository.columnsWithoutSignature) FROM collections c WHERE c.owner = $1
-            ORDER BY c.created_at, c.id
-            """
-        let owner: String
-
-        func makeBindings() -> PostgresBindings { PostgresBindings(owner) }
-    }
+    func makeBindings() -> PostgresBindings { PostgresBindings(owner, signatures) }
 }
