@@ -46,6 +46,9 @@ public struct WorkerPool: Service {
 
     public func run() async throws {
         let lanes = Self.lanes(of: pipeline, configuration: configuration)
+        // Said here, not before the service group runs: the group traps SIGTERM before it starts
+        // its services, so a process that has said this stops gracefully when asked.
+        logger.info("worker started", metadata: ["concurrency": "\(configuration.concurrency)"])
         await withGracefulShutdownHandler {
             // Children report whether they were a worker: the listener, the reaper and the sweep
             // are cancelled once every worker has finished its last job, not before.

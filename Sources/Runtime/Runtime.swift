@@ -98,7 +98,6 @@ public enum Runtime {
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: workers)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            logger.info("worker started", metadata: ["concurrency": "\(configuration.workers.concurrency)"])
             try await group.run()
         }
     }
