@@ -14,11 +14,13 @@ public struct DocumentIngest: Sendable {
     let catalog: CatalogDatabase
     let compute: ComputePool
     let settings: DocumentSettings
+    private let snapshots: CollectionSnapshots
 
     public init(catalog: CatalogDatabase, compute: ComputePool, settings: DocumentSettings) {
         self.catalog = catalog
         self.compute = compute
         self.settings = settings
+        self.snapshots = CollectionSnapshots(lifetime: settings.snapshotLifetime)
     }
 
     public struct Request: Sendable {
@@ -81,7 +83,9 @@ public struct DocumentIngest: Sendable {
         }
     }
 
-    public func placement(for request: Request) async throws -> DocumentPlacement {
+    /// `fresh` plans from the owner's collections read now, not from a recent snapshot of them
+    /// (`CollectionSnapshots`): a write refused as outdated is planned again that way.
+    public func placement(for request: Request, fresh: Bool = false) async throws -> DocumentPlacement {
         let small =
             request.documents.count <= Self.smallRequestDocuments
             && request.documents.reduce(0) { $0 + $1.bytes.readableBytes } <= Self.smallRequestBytes
@@ -89,19 +93,20 @@ public struct DocumentIngest: Sendable {
         // Signatures only match unnamed documents to a family; a family's is a share for each of
         // up to 2,000 keys, too much to read on every request that names its collection.
         let matches = request.collection == nil
-        var collections = try await catalog.collections.collections(of: request.owner, signatures: matches)
+        var collections = try await ownerCollections(request.owner, signatures: matches, fresh: fresh)
         var assignment = try await assign(parsed, request: request, collections: &collections)
         // Everything that can refuse the request is checked before a new collection is made, so
         // a refused request leaves no empty collection behind.
         try await checkFrozenContracts(Self.groups(assignment.documents, collections), small: small)
         try await create(assignment.newCollections, for: request, in: &collections, renaming: &assignment.documents)
         let thresholds = settings.thresholds
-        var planned = Self.groups(assignment.documents, collections)
-        if try await relaxConstraints(planned, actor: request.actor, small: small) {
-            planned = Self.groups(
-                assignment.documents, try await catalog.collections.collections(of: request.owner, signatures: matches))
+        let groups = Self.groups(assignment.documents, collections)
+        if try await relaxConstraints(groups, actor: request.actor, small: small) {
+            // The plan's collections changed (or were found to have changed: a contract frozen
+            // since the snapshot relaxes nothing): everything is planned again from them as they
+            // are now, the frozen contracts' check included.
+            return try await placement(for: request, fresh: true)
         }
-        let groups = planned
         let encoded = try await run(small: small) {
             groups.map { collection, documents in
                 (Self.rows(documents, for: collection), Self.statistics(documents, thresholds: thresholds))
@@ -110,6 +115,7 @@ public struct DocumentIngest: Sendable {
         let placement = zip(groups, encoded).map { group, encoded in
             DocumentPlacement.Group(
                 collectionID: group.0.id, storage: group.0.storage, schemaVersion: group.0.schemaVersion,
+                contract: group.0.contract,
                 table: group.0.storage == .typed ? group.0.tableName : group.0.jsonbTable,
                 columns: group.0.storage == .typed ? group.0.layout?.columns ?? [] : [], rows: encoded.0,
                 documents: Set(group.1.map(\.sha256)))
@@ -125,6 +131,12 @@ public struct DocumentIngest: Sendable {
             return try await compute.run {
                 Self.statistics(documents.filter { placed.contains($0.sha256) }, thresholds: thresholds)
             }
+        }
+    }
+
+    private func ownerCollections(_ owner: String, signatures: Bool, fresh: Bool) async throws -> [CollectionRecord] {
+        try await snapshots.collections(of: owner, signatures: signatures, fresh: fresh) {
+            try await catalog.collections.collections(of: owner, signatures: signatures)
         }
     }
 
@@ -158,7 +170,9 @@ public struct DocumentIngest: Sendable {
 
     /// A `NOT NULL` column says every document so far had a value. A new document without one is
     /// still kept (unless the contract is `freeze`, which refuses it): the constraint is dropped
-    /// first, recorded as a new schema version and in the collection's lineage. True when any was.
+    /// first, recorded as a new schema version and in the collection's lineage. True when any was
+    /// to be dropped: either it was, or the collection had changed since it was read (see
+    /// `CollectionRepository.dropNotNull`); the plan is stale either way.
     private func relaxConstraints(
         _ groups: [(CollectionRecord, [Parsed])], actor: String, small: Bool
     ) async throws -> Bool {
@@ -178,6 +192,7 @@ public struct DocumentIngest: Sendable {
             guard !lacking.isEmpty else { continue }
             try await catalog.collections.dropNotNull(
                 collection.id, columns: lacking.sorted(), expectedVersion: collection.schemaVersion, actor: actor)
+            snapshots.forget(owner: collection.owner)
             relaxed = true
         }
         return relaxed
@@ -278,6 +293,7 @@ public struct DocumentIngest: Sendable {
         let created = try await catalog.collections.create(
             owner: request.owner, name: name, tableBase: TableNames.base(for: name), provisional: false,
             contract: settings.defaultContract, signature: [:], actor: request.actor)
+        snapshots.forget(owner: request.owner)
         collections.append(created)
         return created
     }
@@ -296,10 +312,12 @@ public struct DocumentIngest: Sendable {
             suffix += 1
             name = "\(base) \(suffix)"
         }
-        return try await catalog.collections.create(
+        let created = try await catalog.collections.create(
             owner: request.owner, name: name, tableBase: TableNames.base(for: name), provisional: true,
             contract: settings.defaultContract, signature: Dictionary(keys.map { ($0, 1.0) }) { a, _ in a },
             actor: request.actor)
+        snapshots.forget(owner: request.owner)
+        return created
     }
 
     /// Rows for the collection's table as it is now: typed rows through its layout, or the

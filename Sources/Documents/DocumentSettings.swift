@@ -12,6 +12,9 @@ public struct DocumentSettings: Sendable {
     public var defaultContract = SchemaContract.review
     /// How long after a batch its collection is reviewed (a burst is reviewed once).
     public var reviewDelay: Duration = .seconds(1)
+    /// How long a read of an owner's collections places later documents (`CollectionSnapshots`):
+    /// what another process changes is seen within this, or at the write if it matters there.
+    public var snapshotLifetime: Duration = .seconds(1)
     /// Documents deeper than this are refused (the parser is iterative; this bounds the work).
     public var maximumDepth = 512
     /// A larger document is refused (`SCHEMA_MAX_DOCUMENT_BYTES`): placing one means holding

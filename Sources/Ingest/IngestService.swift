@@ -129,7 +129,7 @@ public struct IngestService: Sendable {
                     placement: placement)
             } catch is PlacementOutdated where attempts < 3 {
                 attempts += 1
-                placement = try await plan(request, with: placer)
+                placement = try await plan(request, with: placer, fresh: true)
             }
         }
     }
@@ -152,10 +152,11 @@ public struct IngestService: Sendable {
         }
     }
 
-    private func plan(_ request: DocumentIngest.Request, with placer: DocumentIngest) async throws -> DocumentPlacement
-    {
+    private func plan(
+        _ request: DocumentIngest.Request, with placer: DocumentIngest, fresh: Bool = false
+    ) async throws -> DocumentPlacement {
         do {
-            return try await placer.placement(for: request)
+            return try await placer.placement(for: request, fresh: fresh)
         } catch let rejection as DocumentRejection {
             switch rejection {
             case .invalid: throw IngestRejection(.invalidJSON, rejection.description)

@@ -145,14 +145,16 @@ public struct CollectionRepository: Sendable {
         }
     }
 
-    /// Drops `NOT NULL` from columns a new document has no value for, as a new schema version
-    /// (nothing happens if the schema moved on since `expectedVersion`: the caller plans again).
+    /// Drops `NOT NULL` from columns a new document has no value for, as a new schema version.
+    /// Nothing happens if the schema moved on since `expectedVersion`, or if the contract is now
+    /// `freeze` (a frozen collection refuses such a document instead): the caller's write is
+    /// then refused as outdated and planned again.
     public func dropNotNull(_ id: UUID, columns: [String], expectedVersion: Int, actor: String) async throws {
         try await client.transaction(logger: logger) { connection in
             let rows = try await connection.query(
                 "SELECT \(unescaped: Self.columns) FROM collections c WHERE c.id = \(id) FOR UPDATE", logger: logger)
             guard let collection = try await records(rows).first, collection.schemaVersion == expectedVersion,
-                var layout = collection.layout
+                collection.contract != .freeze, var layout = collection.layout
             else { return }
             let statements = columns.map {
                 "ALTER TABLE docs.\(SQL.quoted(collection.tableName)) ALTER COLUMN \(SQL.quoted($0)) DROP NOT NULL"

@@ -8,10 +8,13 @@ import Schema
 public struct DocumentPlacement: Sendable {
     public struct Group: Sendable {
         public let collectionID: UUID
-        /// The form the rows were encoded for. Should the collection have changed since (an
-        /// approval in between), the write is refused with `PlacementOutdated` and re-planned.
+        /// The form the rows were encoded for, and the contract they were checked against.
+        /// Should the collection have changed since (an approval in between, a contract changed,
+        /// or a plan made from a stale snapshot), the write is refused with `PlacementOutdated`
+        /// and re-planned.
         public let storage: CollectionStorage
         public let schemaVersion: Int
+        public let contract: SchemaContract
         /// The table written: the typed table, or the JSONB one (staging or kept as JSONB).
         public let table: String
         /// The typed table's columns; empty for the JSONB table (`asset_id`, `doc`).
@@ -24,12 +27,13 @@ public struct DocumentPlacement: Sendable {
         public let documents: Set<String>
 
         public init(
-            collectionID: UUID, storage: CollectionStorage, schemaVersion: Int, table: String,
+            collectionID: UUID, storage: CollectionStorage, schemaVersion: Int, contract: SchemaContract, table: String,
             columns: [TableLayout.Column], rows: String, documents: Set<String>
         ) {
             self.collectionID = collectionID
             self.storage = storage
             self.schemaVersion = schemaVersion
+            self.contract = contract
             self.table = table
             self.columns = columns
             self.rows = rows
@@ -96,16 +100,17 @@ extension DocumentPlacement {
         guard !ids.isEmpty else { return }
         let rows = try await connection.query(
             """
-            SELECT id, storage, schema_version FROM collections WHERE id = ANY(\(ids))
+            SELECT id, storage, schema_version, contract FROM collections WHERE id = ANY(\(ids))
             ORDER BY id FOR KEY SHARE
             """, logger: logger)
-        var current: [UUID: (String, Int)] = [:]
-        for try await (id, storage, version) in rows.decode((UUID, String, Int).self) {
-            current[id] = (storage, version)
+        var current: [UUID: (String, Int, String)] = [:]
+        for try await (id, storage, version, contract) in rows.decode((UUID, String, Int, String).self) {
+            current[id] = (storage, version, contract)
         }
         for part in parts {
-            guard let (storage, version) = current[part.group.collectionID], storage == part.group.storage.rawValue,
-                version == part.group.schemaVersion
+            guard let (storage, version, contract) = current[part.group.collectionID],
+                storage == part.group.storage.rawValue, version == part.group.schemaVersion,
+                contract == part.group.contract.rawValue
             else { throw PlacementOutdated(collectionID: part.group.collectionID) }
         }
         // A collection is one owner's and, at one schema version, one table and one set of
