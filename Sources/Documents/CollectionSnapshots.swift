@@ -10,8 +10,8 @@ import Synchronization
 /// version or contract, and the request is planned again from a fresh read (`fresh: true`).
 /// What the write cannot see is a collection another process created within `lifetime`: a
 /// document may then start a provisional collection of its own, as two requests arriving
-/// together always could. Collections this process creates or changes are seen at once
-/// (`forget`).
+/// together always could. Collections that placing documents here creates or relaxes are seen
+/// at once (`forget`).
 final class CollectionSnapshots: Sendable {
     private struct Key: Hashable {
         let owner: String
