@@ -54,7 +54,20 @@ import Testing
         #expect(BlobKey("/etc/passwd") == nil)
         #expect(BlobKey("raw/./x") == nil)
         #expect(BlobKey("Raw/UPPER") == nil)
+        #expect(BlobKey("raw//x") == nil)
+        #expect(BlobKey("raw/x/") == nil)
+        #expect(BlobKey("raw/x/..") == nil)
+        #expect(BlobKey("raw/caf\u{E9}") == nil)
+        #expect(BlobKey("raw/\u{FF10}") == nil)
+        #expect(BlobKey("") == nil)
+        #expect(BlobKey("raw/" + String(repeating: "a", count: 509)) == nil)
+        #expect(BlobKey("raw/" + String(repeating: "a", count: 508)) != nil)
         #expect(BlobKey("raw/ab/cd/file") != nil)
+        #expect(BlobKey("raw/.../x.json") != nil)
+        let sha256 = String(repeating: "AB", count: 32)
+        #expect(BlobKey.inline(sha256: sha256).rawValue == "inline/" + sha256.lowercased())
+        #expect(BlobKey.inline(sha256: sha256).inlineSHA256 == sha256.lowercased())
+        #expect(BlobKey.raw(sha256: sha256).contentAddress == sha256.lowercased())
     }
 
     @Test func readingOutsideTheBlobIsAnError() async throws {
