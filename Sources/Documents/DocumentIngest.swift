@@ -109,7 +109,10 @@ public struct DocumentIngest: Sendable {
         }
         let encoded = try await run(small: small) {
             groups.map { collection, documents in
-                (Self.rows(documents, for: collection), Self.statistics(documents, thresholds: thresholds))
+                (
+                    Self.rows(documents, for: collection),
+                    Self.statistics(documents, thresholds: thresholds, encoded: !small)
+                )
             }
         }
         let placement = zip(groups, encoded).map { group, encoded in
@@ -129,7 +132,8 @@ public struct DocumentIngest: Sendable {
             let documents = documentsByGroup[index]
             if placed.count == documents.count { return precomputed[index] }
             return try await compute.run {
-                Self.statistics(documents.filter { placed.contains($0.sha256) }, thresholds: thresholds)
+                Self.statistics(
+                    documents.filter { placed.contains($0.sha256) }, thresholds: thresholds, encoded: !small)
             }
         }
     }
@@ -346,10 +350,15 @@ public struct DocumentIngest: Sendable {
         return String(decoding: output, as: UTF8.self)
     }
 
-    static func statistics(_ documents: [Parsed], thresholds: StorageThresholds) -> String {
+    /// A small request's are left for the write to encode (see `PendingStatistics.encoded`).
+    static func statistics(
+        _ documents: [Parsed], thresholds: StorageThresholds, encoded: Bool
+    ) -> DocumentPlacement.PendingStatistics {
         var statistics = CollectionStatistics()
         for document in documents { statistics.add(document.node, thresholds: thresholds) }
-        return String(decoding: statistics.encoded(), as: UTF8.self)
+        return DocumentPlacement.PendingStatistics(
+            statistics: statistics, encoded: encoded ? String(decoding: statistics.encoded(), as: UTF8.self) : nil,
+            thresholds: thresholds)
     }
 }
 

@@ -41,10 +41,28 @@ public struct DocumentPlacement: Sendable {
         }
     }
 
+    /// One request's statistics for one of its collections, as `collection_statistics_pending`
+    /// will hold them.
+    public struct PendingStatistics: Sendable {
+        public let statistics: CollectionStatistics
+        /// Encoded already (a large request's, on the compute pool), or nil: the write encodes
+        /// it, merged with those of the other requests in its transaction for the same
+        /// collection, so that a burst of one-document requests is one batch to review, not one
+        /// per document. Only small requests leave it nil: that work is bounded.
+        public let encoded: String?
+        public let thresholds: StorageThresholds
+
+        public init(statistics: CollectionStatistics, encoded: String?, thresholds: StorageThresholds) {
+            self.statistics = statistics
+            self.encoded = encoded
+            self.thresholds = thresholds
+        }
+    }
+
     public let groups: [Group]
-    /// The encoded statistics of the documents of group `index` that were placed now, given
-    /// their SHA-256s: all of the group's unless some were placed before (repeats).
-    public let statistics: @Sendable (_ index: Int, _ placed: Set<String>) async throws -> String
+    /// The statistics of the documents of group `index` that were placed now, given their
+    /// SHA-256s: all of the group's unless some were placed before (repeats).
+    public let statistics: @Sendable (_ index: Int, _ placed: Set<String>) async throws -> PendingStatistics
     /// How long after a batch its collection's review (statistics, proposals) runs: a burst of
     /// batches is reviewed together.
     public let reviewDelay: Duration
@@ -54,7 +72,7 @@ public struct DocumentPlacement: Sendable {
 
     public init(
         groups: [Group], reviewDelay: Duration, memberCounts: [String: Int],
-        statistics: @escaping @Sendable (_ index: Int, _ placed: Set<String>) async throws -> String
+        statistics: @escaping @Sendable (_ index: Int, _ placed: Set<String>) async throws -> PendingStatistics
     ) {
         self.groups = groups
         self.reviewDelay = reviewDelay
@@ -122,13 +140,20 @@ extension DocumentPlacement {
             placed[id] = try await insert(
                 together.map(\.group), owner: together[0].owner, on: connection, logger: logger)
         }
-        var pending: [(collection: UUID, documents: Int, statistics: String)] = []
+        var batches: [UUID: [(documents: Int, statistics: PendingStatistics)]] = [:]
         for part in parts {
             let placedHere = part.group.documents.intersection(placed[part.group.collectionID] ?? [])
             guard !placedHere.isEmpty else { continue }
-            pending.append(
-                (part.group.collectionID, placedHere.count, try await part.placement.statistics(part.index, placedHere))
-            )
+            batches[part.group.collectionID, default: []].append(
+                (placedHere.count, try await part.placement.statistics(part.index, placedHere)))
+        }
+        let pending = ids.compactMap { id in
+            batches[id].map {
+                (
+                    collection: id, documents: $0.reduce(0) { $0 + $1.documents },
+                    statistics: Self.encoded($0.map(\.statistics))
+                )
+            }
         }
         guard !pending.isEmpty else { return }
         try await connection.query(
@@ -149,6 +174,14 @@ extension DocumentPlacement {
             FROM unnest(\(reviewed.map { $0.uuidString.lowercased() })::text[]) AS r(collection)
             ON CONFLICT (task_key) WHERE state = 'queued' DO NOTHING
             """, logger: logger)
+    }
+
+    /// One collection's statistics from the requests of one transaction, as one batch.
+    private static func encoded(_ batches: [PendingStatistics]) -> String {
+        if batches.count == 1, let encoded = batches[0].encoded { return encoded }
+        var merged = batches[0].statistics
+        for batch in batches.dropFirst() { merged.merge(batch.statistics, thresholds: batch.thresholds) }
+        return String(decoding: merged.encoded(), as: UTF8.self)
     }
 
     /// One group of one request, written with the other requests' groups of its collection.

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import HummingbirdTesting
 import PostgresNIO
+import Schema
 import Testing
 
 @testable import TestSupport
@@ -54,6 +55,19 @@ import Testing
                 // One review waits per collection, however many requests asked for it.
                 #expect(reviews == 2)
             }
+            // The batches' statistics, requests sharing a transaction merged into one, add up
+            // to every placed document, each path counted once per document.
+            let batches = try await app.catalog.client.query(
+                "SELECT documents, statistics::text FROM collection_statistics_pending", logger: TestCluster.logger)
+            var merged = CollectionStatistics()
+            for try await (documents, text) in batches.decode((Int, String).self) {
+                let batch = try CollectionStatistics(decoding: Array(text.utf8))
+                #expect(batch.documentCount == documents)
+                merged.merge(batch)
+            }
+            #expect(merged.documentCount == 50)
+            #expect(merged.statistics(at: ["sensor"])?.present == 50)
+            #expect(merged.statistics(at: ["ok"])?.kinds == [.bool: 50])
             let audit = try await client.call(.get, "/api/v1/admin/audit/verify", key: app.adminKey).json()
             #expect(audit["intact"] as? Bool == true)
         }
