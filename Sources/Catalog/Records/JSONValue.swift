@@ -99,9 +99,16 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     private static func writeString(_ value: String, to text: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         text.append(UInt8(ascii: "\""))
-        for byte in storable(value).utf8 {
+        let utf8 = storable(value).utf8
+        // Most strings (ids, names, a small document's base64) need no escape: copied whole.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            text.append(contentsOf: utf8)
+            text.append(UInt8(ascii: "\""))
+            return
+        }
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\""): text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
             case UInt8(ascii: "\\"): text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
