@@ -59,7 +59,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     /// batch as JSON text, and the encoder's generic machinery was a tenth of the server's CPU.
     /// Its output is the encoder's: sorted keys, `/` unescaped, whole numbers without a fraction.
     /// A number JSON cannot hold (NaN, infinity) is written `null`.
-    private func write(to text: inout [UInt8]) {
+    func write(to text: inout [UInt8]) {
         switch self {
         case .null: text.append(contentsOf: "null".utf8)
         case .bool(let value): text.append(contentsOf: (value ? "true" : "false").utf8)
@@ -98,7 +98,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    private static func writeString(_ value: String, to text: inout [UInt8]) {
+    static func writeString(_ value: String, to text: inout [UInt8]) {
         text.append(UInt8(ascii: "\""))
         let utf8 = storable(value).utf8
         // Most strings (ids, names, a small document's base64) need no escape: copied whole.

@@ -39,30 +39,39 @@ struct DistinctAssets {
             stages(request).contains { $0.state == .queued }
         }
 
-        func newAssetRecord(_ request: IngestRepository.RequestContext) -> JSONValue {
+        /// Its record for `InsertNewAssets`: one JSON object, the columns of its recordset.
+        func newAssetRecord(_ request: IngestRepository.RequestContext) -> String {
             let stages = stages(request)
-            return [
-                "request_id": .string(request.id.uuidString), "owner": .string(request.owner),
-                "actor": .string(request.actor), "max_attempts": .number(Double(request.maxAttempts)),
-                "stages": .array(
+            var record = JSONObjectText(capacity: 512 + (asset.inlineContent?.readableBytes ?? 0) * 4 / 3)
+            record.add("request_id", request.id.uuidString)
+            record.add("owner", request.owner)
+            record.add("actor", request.actor)
+            record.add("max_attempts", request.maxAttempts)
+            record.add(
+                "stages",
+                .array(
                     stages.map {
                         [
                             "stage": .string($0.stage.name), "version": .string($0.stage.version),
                             "state": .string($0.state.rawValue),
                             "skip_reason": $0.skipReason.map(JSONValue.string) ?? .null,
                         ]
-                    }),
-                "status": .string(InitialStage.status(of: stages).rawValue),
-                "ord": .number(Double(position)), "id": .string(newID.uuidString.lowercased()),
-                "kind": .string(asset.kind.rawValue), "sha256": .string(asset.sha256),
-                "size": .number(Double(asset.size)), "media_type": .string(asset.mediaType),
-                "original_filename": asset.originalFilename.map(JSONValue.string) ?? .null,
-                "storage_key": .string(asset.storageKey), "metadata": asset.metadata,
-                "comments": asset.comments.map(JSONValue.string) ?? .null, "copies": .number(Double(copies)),
-                "detail": detail,
-                "content": asset.inlineContent.map { .string(Data($0.readableBytesView).base64EncodedString()) }
-                    ?? .null,
-            ]
+                    }))
+            record.add("status", InitialStage.status(of: stages).rawValue)
+            record.add("ord", position)
+            record.add("id", newID.uuidString.lowercased())
+            record.add("kind", asset.kind.rawValue)
+            record.add("sha256", asset.sha256)
+            record.add("size", Int(asset.size))
+            record.add("media_type", asset.mediaType)
+            record.add("original_filename", asset.originalFilename)
+            record.add("storage_key", asset.storageKey)
+            record.add("metadata", asset.metadata)
+            record.add("comments", asset.comments)
+            record.add("copies", copies)
+            record.add("detail", detail)
+            record.add("content", base64: asset.inlineContent)
+            return record.text
         }
 
         var repeatRecord: JSONValue {

@@ -30,7 +30,7 @@ final class GroupedIngests: Sendable {
     private struct Waiter {
         let request: UUID
         let owner: String
-        let record: JSONValue
+        let record: String
         let placement: DocumentPlacement?
         let continuation: CheckedContinuation<[String: UUID]?, Never>
     }
@@ -54,7 +54,7 @@ final class GroupedIngests: Sendable {
     /// which the caller records, placement included); nil when the shared write failed and the
     /// request is the caller's to record alone.
     func insert(
-        _ record: JSONValue, of request: UUID, owner: String, placement: DocumentPlacement?
+        _ record: String, of request: UUID, owner: String, placement: DocumentPlacement?
     ) async throws -> [String: UUID]? {
         let grouped = await withCheckedContinuation { continuation in
             let startRunner = state.withLock { state in

@@ -283,8 +283,9 @@ struct InsertNewAssets: HotStatement {
 
     let records: String
 
-    init(_ records: [JSONValue]) {
-        self.records = JSONValue.array(records).jsonText
+    /// `records`: each a JSON object (`DistinctAssets.Item.newAssetRecord`), bound as one array.
+    init(_ records: [String]) {
+        self.records = "[" + records.joined(separator: ",") + "]"
     }
 
     func makeBindings() -> PostgresBindings { PostgresBindings(records) }
