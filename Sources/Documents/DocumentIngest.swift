@@ -90,6 +90,14 @@ public struct DocumentIngest: Sendable {
             request.documents.count <= Self.smallRequestDocuments
             && request.documents.reduce(0) { $0 + $1.bytes.readableBytes } <= Self.smallRequestBytes
         let parsed = try await parse(request.documents, small: small)
+        return try await plan(parsed, for: request, small: small, fresh: fresh)
+    }
+
+    private func plan(
+        _ parsed: [Parsed], for request: Request, small: Bool, fresh: Bool
+    ) async throws
+        -> DocumentPlacement
+    {
         // Signatures only match unnamed documents to a family; a family's is a share for each of
         // up to 2,000 keys, too much to read on every request that names its collection.
         let matches = request.collection == nil
@@ -104,8 +112,8 @@ public struct DocumentIngest: Sendable {
         if try await relaxConstraints(groups, actor: request.actor, small: small) {
             // The plan's collections changed (or were found to have changed: a contract frozen
             // since the snapshot relaxes nothing): everything is planned again from them as they
-            // are now, the frozen contracts' check included.
-            return try await placement(for: request, fresh: true)
+            // are now, the frozen contracts' check included (the documents stay parsed).
+            return try await plan(parsed, for: request, small: small, fresh: true)
         }
         let encoded = try await run(small: small) {
             groups.map { collection, documents in
@@ -125,13 +133,12 @@ public struct DocumentIngest: Sendable {
         }
         let documentsByGroup = groups.map(\.1)
         let precomputed = encoded.map(\.1)
-        let compute = compute
         let memberCounts = Dictionary(parsed.map { ($0.sha256, $0.memberCount) }) { first, _ in first }
         return DocumentPlacement(groups: placement, reviewDelay: settings.reviewDelay, memberCounts: memberCounts) {
             index, placed in
             let documents = documentsByGroup[index]
             if placed.count == documents.count { return precomputed[index] }
-            return try await compute.run {
+            return try await run(small: small) {
                 Self.statistics(
                     documents.filter { placed.contains($0.sha256) }, thresholds: thresholds, encoded: !small)
             }
