@@ -62,7 +62,7 @@ public func buildRouter(_ dependencies: AppDependencies, logger: Logger) -> Rout
         settledDocumentStages: dependencies.pipeline.stagesSettledAtIngest, logger: logger)
     IngestController(
         service: ingest,
-        catalog: dependencies.catalog, store: dependencies.store,
+        catalog: dependencies.catalog, pipeline: dependencies.pipeline, store: dependencies.store,
         limits: .init(
             maximumBodyBytes: configuration.maximumUploadBytes, maximumJSONBytes: configuration.maximumJSONBytes,
             maximumItems: configuration.maximumItemsPerRequest, maximumCommentBytes: configuration.maximumCommentBytes,

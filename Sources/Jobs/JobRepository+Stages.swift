@@ -18,25 +18,32 @@ extension JobRepository {
     }
 
     /// Gives the assets that never reached `stage`, but passed its requirements, a row for it:
-    /// queued where it applies, skipped with its reason where it does not (so the stages after it
-    /// find their requirements met). Returns how many were queued.
+    /// queued where it can run, skipped with its reason where it cannot now (so the stages after
+    /// it find their requirements met). Kinds the stage is not for get no row: the graph skips it
+    /// for them. Returns how many were queued.
     func addMissing(
-        _ stage: any ProcessingStage, filter: AssetFilter = AssetFilter(), maxAttempts: Int,
+        _ stage: any ProcessingStage, in pipeline: Pipeline, filter: AssetFilter = AssetFilter(), maxAttempts: Int,
         until stopped: () -> Bool = { false }
     ) async throws -> Int {
-        let applicable = AssetKind.allCases.filter { stage.skipReason(for: $0) == nil }
-        let queued = try await inBatches(until: stopped) {
-            try await enqueueMissing(
-                stage.reference, requires: stage.requires, kinds: applicable, maxAttempts: maxAttempts, limit: $0,
-                filter: filter)
+        // One pass for the kinds that require the same stages and get the same row.
+        var passes: [(requires: [String], skipReason: String?, kinds: [AssetKind])] = []
+        for kind in AssetKind.allCases where stage.kinds.contains(kind) {
+            let requires = pipeline.requirements(of: stage, for: kind)
+            let reason = stage.skipReason(for: kind)
+            if let index = passes.firstIndex(where: { $0.requires == requires && $0.skipReason == reason }) {
+                passes[index].kinds.append(kind)
+            } else {
+                passes.append((requires, reason, [kind]))
+            }
         }
-        for kind in AssetKind.allCases {
-            guard let reason = stage.skipReason(for: kind) else { continue }
-            _ = try await inBatches(until: stopped) {
+        var queued = 0
+        for pass in passes {
+            let added = try await inBatches(until: stopped) {
                 try await enqueueMissing(
-                    stage.reference, requires: stage.requires, kinds: [kind], skipReason: reason,
+                    stage.reference, requires: pass.requires, kinds: pass.kinds, skipReason: pass.skipReason,
                     maxAttempts: maxAttempts, limit: $0, filter: filter)
             }
+            if pass.skipReason == nil { queued += added }
         }
         return queued
     }

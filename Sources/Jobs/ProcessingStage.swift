@@ -17,8 +17,14 @@ public protocol ProcessingStage: Sendable {
     var requires: [String] { get }
     /// Which lane of workers runs it (`WORKER_CONCURRENCY=compute=1,…`).
     var workClass: WorkClass { get }
-    /// Why the stage does not apply to an asset of `kind` (it is then recorded as skipped with
-    /// this reason, and the stages that require it go on), or nil when it applies.
+    /// The kinds of asset the stage is for. For any other kind it is skipped by the graph itself:
+    /// no job row is written for it (a JSON document does not carry four rows saying it has no
+    /// pixels), the status shows it skipped with `skipReason(for:)`, and the stages after it go on.
+    var kinds: Set<AssetKind> { get }
+    /// Why the stage does not apply to an asset of `kind`, or nil when it applies. Required for
+    /// every kind outside `kinds`; for a kind inside them it is a passing condition (no model
+    /// installed), recorded on the asset's job as `skipped` with this reason and run again once
+    /// the stage's version changes.
     func skipReason(for kind: AssetKind) -> String?
     /// True for a root stage whose work the ingest does itself for a small JSON document it
     /// places in a collection (hashing and parsing it before the commit): such a document is
@@ -31,6 +37,7 @@ extension ProcessingStage {
     public var version: String { "1" }
     public var requires: [String] { [] }
     public var workClass: WorkClass { .standard }
+    public var kinds: Set<AssetKind> { Set(AssetKind.allCases) }
     public func skipReason(for kind: AssetKind) -> String? { nil }
     public var isDoneByIngestForPlacedDocuments: Bool { false }
 

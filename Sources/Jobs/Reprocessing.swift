@@ -31,7 +31,7 @@ public struct Reprocessing: Sendable {
         let requeued = try await jobs.inBatches {
             try await jobs.reprocess(stage.reference, filter: filter, applicableKinds: applicable, limit: $0)
         }
-        let added = try await jobs.addMissing(stage, filter: filter, maxAttempts: maxAttempts)
+        let added = try await jobs.addMissing(stage, in: pipeline, filter: filter, maxAttempts: maxAttempts)
         try await jobs.recordReprocess(stage.reference, filter: filter, queued: requeued + added, actor: actor)
         return requeued + added
     }

@@ -70,6 +70,8 @@ struct TestStage: ProcessingStage {
     var outputs: @Sendable (AssetRecord, String) -> StageOutput = { _, _ in StageOutput() }
     let log: StageLog
 
+    var kinds: Set<AssetKind> { Set(AssetKind.allCases).subtracting(skippedKinds) }
+
     func skipReason(for kind: AssetKind) -> String? {
         skippedKinds.contains(kind) ? "\(name) does not apply to \(kind.rawValue) assets" : nil
     }

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import Ingest
+import Jobs
 import Storage
 import WireTypes
 
@@ -9,6 +10,8 @@ import WireTypes
 struct IngestController {
     let service: IngestService
     let catalog: CatalogDatabase
+    /// Names the stages an item's kind skips, which have no job row, in its status.
+    let pipeline: Pipeline
     let store: any BlobStore
     let limits: IngestRequestReader.Limits
 
@@ -98,7 +101,7 @@ struct IngestController {
                 .init(
                     system_id: $0.assetID.uuidString.lowercased(), copies: $0.copies, state: $0.state.rawValue,
                     error: $0.error,
-                    stages: $0.stages.map {
+                    stages: pipeline.shownStages(of: $0).map {
                         .init(
                             stage: $0.name, state: $0.state.rawValue, version: $0.version, attempts: $0.attempts,
                             reason: $0.reason)

@@ -2,7 +2,8 @@ import Foundation
 
 public enum JobState: String, Sendable, Codable {
     case queued, processing, done, failed, dead
-    /// The stage does not apply to the asset (its kind); the reason is kept on the job.
+    /// The stage does not apply to the asset: not for its kind (the graph says so, without a
+    /// job row), or it cannot run now (no model installed; the reason is kept on the job).
     case skipped
 
     /// Still to run or running.
@@ -23,14 +24,24 @@ public struct IngestStatus: Sendable {
         public let attempts: Int
         /// Why it failed (the last error), or why it was skipped.
         public let reason: String?
+
+        public init(name: String, state: JobState, version: String, attempts: Int, reason: String?) {
+            self.name = name
+            self.state = state
+            self.version = version
+            self.attempts = attempts
+            self.reason = reason
+        }
     }
 
     public struct Item: Sendable {
         public let assetID: UUID
+        public let kind: AssetKind
         /// How many times the request sent these bytes.
         public let copies: Int
         public let assetStatus: AssetStatus
-        /// Every stage the asset has reached so far, in the order they were first enqueued.
+        /// Every stage the asset has reached so far (its job rows), in the order they were first
+        /// enqueued. The stages its kind skips have no row (`Pipeline.shownStages(of:)`).
         public let stages: [Stage]
 
         /// What the client sees: a ready asset is done; a failed one failed; otherwise it is

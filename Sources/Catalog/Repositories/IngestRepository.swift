@@ -186,7 +186,7 @@ public struct IngestRepository: Sendable {
         var description: String { "asset \(sha256) conflicted but could not be found" }
     }
 
-    /// Per item of the request: every stage of its asset.
+    /// Per item of the request: every stage of its asset that has a job row.
     public func status(of requestID: UUID) async throws -> IngestStatus? {
         let owners = try await client.query("SELECT owner FROM ingest_requests WHERE id = \(requestID)", logger: logger)
         var owner: String?
@@ -194,7 +194,7 @@ public struct IngestRepository: Sendable {
         guard let owner else { return nil }
         let rows = try await client.query(
             """
-            SELECT i.asset_id, i.copies, a.status,
+            SELECT i.asset_id, a.kind, i.copies, a.status,
                    coalesce(s.stages, '[]')::text
             FROM ingest_request_items i
             JOIN assets a ON a.id = i.asset_id
@@ -207,11 +207,14 @@ public struct IngestRepository: Sendable {
             ORDER BY i.position
             """, logger: logger)
         var items: [IngestStatus.Item] = []
-        for try await (assetID, copies, assetStatus, stagesText) in rows.decode((UUID, Int, String, String).self) {
+        for try await (assetID, kind, copies, assetStatus, stagesText) in rows.decode(
+            (UUID, String, Int, String, String).self)
+        {
             items.append(
                 IngestStatus.Item(
-                    assetID: assetID, copies: copies, assetStatus: try .decoded(assetStatus, column: "assets.status"),
-                    stages: try Self.stages(stagesText)))
+                    assetID: assetID, kind: try .decoded(kind, column: "assets.kind"), copies: copies,
+                    assetStatus: try .decoded(assetStatus, column: "assets.status"), stages: try Self.stages(stagesText)
+                ))
         }
         return IngestStatus(requestID: requestID, owner: owner, items: items)
     }

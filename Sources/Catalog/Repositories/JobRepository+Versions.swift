@@ -57,8 +57,9 @@ extension JobRepository {
 
     /// Adds a stage the assets have never reached (it is new in this build, or was added to the
     /// graph later) for at most `limit` assets of `kinds` whose required stages are done or
-    /// skipped: queued, or `skipped` with `skipReason` for kinds it does not apply to, so that
-    /// the stages after it still find their requirements met.
+    /// skipped: queued, or `skipped` with `skipReason` where it cannot run now, so that the
+    /// stages after it still find their requirements met. `requires` names stages with rows: a
+    /// stage the graph skips for these kinds is left out of it by the caller.
     public func enqueueMissing(
         _ stage: StageReference, requires: [String], kinds: [AssetKind], skipReason: String? = nil,
         maxAttempts: Int, limit: Int, filter: AssetFilter = AssetFilter()

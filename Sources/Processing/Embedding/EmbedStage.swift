@@ -27,8 +27,10 @@ public struct EmbedStage: ProcessingStage {
 
     public var version: String { model.version }
 
+    public var kinds: Set<Catalog.AssetKind> { VisualKinds.kinds }
+
     public func skipReason(for kind: Catalog.AssetKind) -> String? {
-        guard kind == .image || kind == .video else { return "not an image or a video" }
+        guard kinds.contains(kind) else { return VisualKinds.otherKindsReason }
         return model.missingReason
     }
 

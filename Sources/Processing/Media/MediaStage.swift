@@ -28,8 +28,10 @@ public struct MediaStage: ProcessingStage {
         self.settings = settings
     }
 
+    public var kinds: Set<Catalog.AssetKind> { VisualKinds.kinds }
+
     public func skipReason(for kind: Catalog.AssetKind) -> String? {
-        kind == .image || kind == .video ? nil : "not an image or a video"
+        kinds.contains(kind) ? nil : VisualKinds.otherKindsReason
     }
 
     public func process(_ asset: AssetRecord) async throws -> StageOutput {

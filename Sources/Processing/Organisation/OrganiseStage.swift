@@ -27,8 +27,10 @@ public struct OrganiseStage: ProcessingStage {
         return "1;d\(rules.nearExactDistance);s\(rules.similarCosine);m\(model.missingReason == nil ? model.id : "-")"
     }
 
+    public var kinds: Set<Catalog.AssetKind> { VisualKinds.kinds }
+
     public func skipReason(for kind: Catalog.AssetKind) -> String? {
-        kind == .image || kind == .video ? nil : "not an image or a video"
+        kinds.contains(kind) ? nil : VisualKinds.otherKindsReason
     }
 
     public func process(_ asset: AssetRecord) async throws -> StageOutput {

@@ -1,0 +1,70 @@
+import Foundation
+import Jobs
+import Testing
+
+@testable import Catalog
+@testable import TestSupport
+
+/// Stages that are not for an asset's kind are skipped by the graph itself: no follow-up, no
+/// row, and their dependants wait for what they require instead (pure: no database).
+@Suite struct GraphSkipTests {
+    /// `pixels` is not for documents; `shape` is for every kind; `both` requires the two.
+    static let graph = Pipeline(stages: [
+        TestStage(name: "first", log: StageLog()),
+        TestStage(name: "pixels", requires: ["first"], skippedKinds: [.json], log: StageLog()),
+        TestStage(name: "shape", requires: ["first"], log: StageLog()),
+        TestStage(name: "both", requires: ["pixels", "shape"], log: StageLog()),
+        TestStage(name: "late", requires: ["shape"], log: StageLog()),
+        TestStage(name: "afterPixels", requires: ["pixels"], log: StageLog()),
+    ])
+
+    func names(_ followUps: [FollowUp]) -> [String] { followUps.map(\.stage) }
+
+    @Test func aStageNotForTheKindIsLookedThroughToWhatItRequires() {
+        let stage = { (name: String) in Self.graph.stage(named: name)! }
+        #expect(Self.graph.requirements(of: stage("both"), for: .json) == ["first", "shape"])
+        #expect(Self.graph.requirements(of: stage("both"), for: .image) == ["pixels", "shape"])
+        #expect(Self.graph.requirements(of: stage("afterPixels"), for: .json) == ["first"])
+    }
+
+    @Test func aDocumentGetsNoFollowUpForAStageNotForItsKindAndItsDependantsWaitForTheRest() {
+        let afterFirst = Self.graph.followUps(after: "first", kind: .json, states: ["first": .done])
+        // `both` still waits for `shape`; `afterPixels` requires only `first` once `pixels` is
+        // looked through.
+        #expect(names(afterFirst) == ["shape", "afterPixels"])
+        #expect(afterFirst.allSatisfy { $0.skipReason == nil })
+        let afterShape = Self.graph.followUps(
+            after: "shape", kind: .json, states: ["first": .done, "shape": .done, "afterPixels": .queued])
+        #expect(names(afterShape) == ["both", "late"])
+    }
+
+    @Test func anImageRunsEveryStageInGraphOrder() {
+        let afterFirst = Self.graph.followUps(after: "first", kind: .image, states: ["first": .done])
+        #expect(names(afterFirst) == ["pixels", "shape"])
+        let afterPixels = Self.graph.followUps(
+            after: "pixels", kind: .image, states: ["first": .done, "pixels": .done, "shape": .processing])
+        #expect(names(afterPixels) == ["afterPixels"])
+    }
+
+    @Test func theStatusShowsTheStagesTheKindSkipsInGraphOrderWithTheirReason() {
+        let row = { (name: String) in
+            IngestStatus.Stage(name: name, state: .done, version: "1", attempts: 1, reason: nil)
+        }
+        let item = IngestStatus.Item(
+            assetID: UUID(), kind: .json, copies: 1, assetStatus: .ready,
+            stages: [row("first"), row("shape"), row("afterPixels"), row("both"), row("late"), row("retired")])
+        let shown = Self.graph.shownStages(of: item)
+        #expect(shown.map(\.name) == ["first", "pixels", "shape", "both", "late", "afterPixels", "retired"])
+        #expect(shown[1].state == .skipped)
+        #expect(shown[1].reason == "pixels does not apply to json assets")
+        #expect(shown[1].attempts == 0)
+        // An asset recorded with a row for it (before the graph skipped such stages) shows its row.
+        let recorded = IngestStatus.Item(
+            assetID: UUID(), kind: .json, copies: 1, assetStatus: .ready,
+            stages: [
+                row("first"),
+                IngestStatus.Stage(name: "pixels", state: .skipped, version: "0", attempts: 0, reason: "old"),
+            ])
+        #expect(Self.graph.shownStages(of: recorded).filter { $0.name == "pixels" }.map(\.version) == ["0"])
+    }
+}
