@@ -33,6 +33,7 @@ public struct Pipeline: Sendable {
             "the root stage applies to every kind")
         self.stages = Self.topologicallySorted(stages)
         self.tasks = tasks
+        let kindsByName = Dictionary(uniqueKeysWithValues: stages.map { ($0.name, $0.kinds) })
         var requirementsByKind: [AssetKind: [String: [String]]] = [:]
         for kind in AssetKind.allCases {
             var requirements: [String: [String]] = [:]
@@ -40,8 +41,8 @@ public struct Pipeline: Sendable {
             for stage in self.stages {
                 var found: [String] = []
                 for name in stage.requires {
-                    let skipped = !stages.contains { $0.name == name && $0.kinds.contains(kind) }
-                    for name in skipped ? requirements[name] ?? [] : [name] where !found.contains(name) {
+                    let lookedThrough = kindsByName[name]?.contains(kind) == false
+                    for name in lookedThrough ? requirements[name] ?? [] : [name] where !found.contains(name) {
                         found.append(name)
                     }
                 }

@@ -39,39 +39,16 @@ struct DistinctAssets {
             stages(request).contains { $0.state == .queued }
         }
 
-        /// Its record for `InsertNewAssets`: one JSON object, the columns of its recordset.
-        func newAssetRecord(_ request: IngestRepository.RequestContext) -> String {
+        /// Its row for `InsertNewAssets`.
+        func newAssetRow(_ request: IngestRepository.RequestContext) -> NewAssetRow {
             let stages = stages(request)
-            var record = JSONObjectText(capacity: 512 + (asset.inlineContent?.readableBytes ?? 0) * 4 / 3)
-            record.add("request_id", request.id.uuidString)
-            record.add("owner", request.owner)
-            record.add("actor", request.actor)
-            record.add("max_attempts", request.maxAttempts)
-            record.add(
-                "stages",
-                .array(
-                    stages.map {
-                        [
-                            "stage": .string($0.stage.name), "version": .string($0.stage.version),
-                            "state": .string($0.state.rawValue),
-                            "skip_reason": $0.skipReason.map(JSONValue.string) ?? .null,
-                        ]
-                    }))
-            record.add("status", InitialStage.status(of: stages).rawValue)
-            record.add("ord", position)
-            record.add("id", newID.uuidString.lowercased())
-            record.add("kind", asset.kind.rawValue)
-            record.add("sha256", asset.sha256)
-            record.add("size", Int(asset.size))
-            record.add("media_type", asset.mediaType)
-            record.add("original_filename", asset.originalFilename)
-            record.add("storage_key", asset.storageKey)
-            record.add("metadata", asset.metadata)
-            record.add("comments", asset.comments)
-            record.add("copies", copies)
-            record.add("detail", detail)
-            record.add("content", base64: asset.inlineContent)
-            return record.text
+            return NewAssetRow(
+                requestID: request.id, owner: request.owner, actor: request.actor, maxAttempts: request.maxAttempts,
+                stages: stages, status: InitialStage.status(of: stages), position: position, id: newID,
+                kind: asset.kind, sha256: asset.sha256, size: asset.size, mediaType: asset.mediaType,
+                originalFilename: asset.originalFilename, storageKey: asset.storageKey,
+                metadata: asset.metadata.jsonText, detail: detail.jsonText, comments: asset.comments, copies: copies,
+                content: asset.inlineContent)
         }
 
         var repeatRecord: JSONValue {

@@ -30,7 +30,7 @@ final class GroupedIngests: Sendable {
     private struct Waiter {
         let request: UUID
         let owner: String
-        let record: String
+        let record: NewAssetRow
         let placement: DocumentPlacement?
         let continuation: CheckedContinuation<[String: UUID]?, Never>
     }
@@ -49,12 +49,12 @@ final class GroupedIngests: Sendable {
         self.logger = logger
     }
 
-    /// Records one new asset of `request` (its `newAssetRecord`) and its document's placement, if
+    /// Records one new asset of `request` (its `newAssetRow`) and its document's placement, if
     /// it has one. Returns its id by SHA-256; nothing when the owner already has it (a repeat,
     /// which the caller records, placement included); nil when the shared write failed and the
     /// request is the caller's to record alone.
     func insert(
-        _ record: String, of request: UUID, owner: String, placement: DocumentPlacement?
+        _ record: NewAssetRow, of request: UUID, owner: String, placement: DocumentPlacement?
     ) async throws -> [String: UUID]? {
         let grouped = await withCheckedContinuation { continuation in
             let startRunner = state.withLock { state in

@@ -49,7 +49,7 @@ public struct IngestRepository: Sendable {
         if batch.items.count == 1, placement?.groups.count ?? 0 <= 1 {
             let item = batch.items[0]
             let inserted = try await grouped.insert(
-                item.newAssetRecord(request), of: request.id, owner: request.owner, placement: placement)
+                item.newAssetRow(request), of: request.id, owner: request.owner, placement: placement)
             if let inserted, !inserted.isEmpty { return (inserted, item.queuesWork(request)) }
             // Only a repeat makes the shared write record nothing: no need to insert it again.
             knownRepeat = inserted != nil
@@ -87,7 +87,7 @@ public struct IngestRepository: Sendable {
     private func insertNew(
         _ batch: DistinctAssets, _ request: RequestContext, on connection: PostgresConnection
     ) async throws -> [String: UUID] {
-        let statement = InsertNewAssets(batch.items.map { $0.newAssetRecord(request) })
+        let statement = InsertNewAssets(batch.items.map { $0.newAssetRow(request) })
         return try await InsertNewAssets.ids(from: try await connection.execute(statement, logger: logger))[request.id]
             ?? [:]
     }
@@ -231,75 +231,5 @@ public struct IngestRepository: Sendable {
                 name: name, state: try .decoded(state, column: "jobs.state"), version: version,
                 attempts: Int(attempts), reason: reason)
         }
-    }
-}
-
-/// Every new asset of one or more requests with its first lineage event, first job, request,
-/// item and inline bytes, in one statement. Each record carries its request's fields (id, owner,
-/// actor, first stage), so concurrent requests can share the statement (`GroupedIngests`).
-/// Returns each new asset's request, SHA-256 and id; an asset its owner already had (or that an
-/// earlier record of the same statement inserted) is left out, having written nothing.
-struct InsertNewAssets: HotStatement {
-    static let sql = """
-        WITH input AS (
-            SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-                request_id uuid, owner text, actor text, stages jsonb, status text, max_attempts int,
-                ord int, id uuid, kind text, sha256 text, size bigint, media_type text, original_filename text,
-                storage_key text, metadata jsonb, comments text, copies int, detail jsonb, content text)
-        ), inserted AS (
-            INSERT INTO assets (id, kind, owner, sha256, size, media_type, original_filename, storage_key,
-                                status, metadata, comments)
-            SELECT id, kind, owner, decode(sha256, 'hex'), size, media_type, original_filename,
-                   storage_key, status, metadata, comments
-            FROM input ORDER BY sha256, owner
-            ON CONFLICT (owner, sha256) DO NOTHING
-            RETURNING id
-        ), new AS (
-            SELECT input.* FROM input JOIN inserted USING (id)
-        ), event AS (
-            SELECT id AS asset_id, 1 AS seq, clock_timestamp() AS at, actor, 'ingest.accepted'::text AS action,
-                   detail, NULL::bytea AS prev_hash
-            FROM new
-        ), lineage_row AS (
-            INSERT INTO lineage (asset_id, seq, at, actor, action, detail, prev_hash, hash)
-            SELECT asset_id, seq, at, actor, action, detail, prev_hash, \(LineageHash.sqlExpression)
-            FROM event
-        ), job AS (
-            INSERT INTO jobs (asset_id, stage, version, state, skip_reason, max_attempts)
-            SELECT new.id, s.stage, s.version, s.state, s.skip_reason, new.max_attempts
-            FROM new, jsonb_to_recordset(new.stages) AS s(stage text, version text, state text, skip_reason text)
-        ), request AS (
-            INSERT INTO ingest_requests (id, owner)
-            SELECT DISTINCT request_id, owner FROM new
-            ON CONFLICT (id) DO NOTHING
-        ), item AS (
-            INSERT INTO ingest_request_items (request_id, position, asset_id, copies)
-            SELECT request_id, ord, id, copies FROM new
-        ), inline_content AS (
-            INSERT INTO inline_blobs (sha256, content)
-            SELECT DISTINCT ON (sha256) decode(sha256, 'hex'), decode(content, 'base64') FROM new
-            WHERE content IS NOT NULL ORDER BY sha256
-            ON CONFLICT (sha256) DO NOTHING
-        )
-        SELECT new.request_id, new.sha256, new.id FROM new
-        """
-
-    let records: String
-
-    /// `records`: each a JSON object (`DistinctAssets.Item.newAssetRecord`), bound as one array.
-    init(_ records: [String]) {
-        self.records = "[" + records.joined(separator: ",") + "]"
-    }
-
-    func makeBindings() -> PostgresBindings { PostgresBindings(records) }
-
-    /// The asset ids of each request, by SHA-256.
-    static func ids(from rows: some AsyncSequence<PostgresRow, any Error>) async throws -> [UUID: [String: UUID]] {
-        var ids: [UUID: [String: UUID]] = [:]
-        for try await row in rows {
-            let (request, sha256, id) = try row.decode((UUID, String, UUID).self)
-            ids[request, default: [:]][sha256] = id
-        }
-        return ids
     }
 }
