@@ -116,13 +116,9 @@ extension DocumentPlacement {
         }
         let ids = Array(Set(parts.map(\.group.collectionID))).sorted { $0.uuidString < $1.uuidString }
         guard !ids.isEmpty else { return }
-        let rows = try await connection.query(
-            """
-            SELECT id, storage, schema_version, contract FROM collections WHERE id = ANY(\(ids))
-            ORDER BY id FOR KEY SHARE
-            """, logger: logger)
         var current: [UUID: (String, Int, String)] = [:]
-        for try await (id, storage, version, contract) in rows.decode((UUID, String, Int, String).self) {
+        for try await row in try await connection.execute(LockPlacedCollections(ids: ids), logger: logger) {
+            let (id, storage, version, contract) = try row.decode((UUID, String, Int, String).self)
             current[id] = (storage, version, contract)
         }
         for part in parts {
@@ -156,24 +152,15 @@ extension DocumentPlacement {
             }
         }
         guard !pending.isEmpty else { return }
-        try await connection.query(
-            """
-            INSERT INTO collection_statistics_pending (collection_id, documents, statistics)
-            SELECT collection, documents, statistics::jsonb
-            FROM unnest(\(pending.map(\.collection))::uuid[], \(pending.map(\.documents))::int[],
-                        \(pending.map(\.statistics))::text[]) AS p(collection, documents, statistics)
-            """, logger: logger)
+        try await connection.run(
+            InsertPendingStatistics(
+                collections: pending.map(\.collection), documents: pending.map(\.documents),
+                statistics: pending.map(\.statistics)), logger: logger)
         let reviewed = Array(Set(pending.map(\.collection))).sorted { $0.uuidString < $1.uuidString }
         let delay = placements.map(\.placement.reviewDelay).min()!
-        try await connection.query(
-            """
-            INSERT INTO jobs (task_key, stage, payload, state, run_after, max_attempts)
-            SELECT \(Self.reviewKeyPrefix)::text || collection, \(Self.reviewKind),
-                   jsonb_build_object('collection', collection), 'queued',
-                   now() + \(delay.seconds) * interval '1 second', 5
-            FROM unnest(\(reviewed.map { $0.uuidString.lowercased() })::text[]) AS r(collection)
-            ON CONFLICT (task_key) WHERE state = 'queued' DO NOTHING
-            """, logger: logger)
+        try await connection.run(
+            QueueCollectionReviews(collections: reviewed.map { $0.uuidString.lowercased() }, delay: delay.seconds),
+            logger: logger)
     }
 
     /// One collection's statistics from the requests of one transaction, as one batch.
