@@ -131,14 +131,19 @@ public struct Pipeline: Sendable {
     }
 
     /// An item's stages as its status shows them, in graph order: its job rows, and the stages
-    /// its kind skips, which have none. A row of a stage no longer in the graph comes last.
+    /// its kind skips, which have none, once what they require is done or skipped (where a
+    /// completion would have recorded them, when they were rows). A row of a stage no longer in
+    /// the graph comes last.
     public func shownStages(of item: IngestStatus.Item) -> [IngestStatus.Stage] {
         var rows = Dictionary(item.stages.map { ($0.name, $0) }) { first, _ in first }
+        let states = rows.mapValues(\.state)
         var shown: [IngestStatus.Stage] = []
         for stage in stages {
             if let row = rows.removeValue(forKey: stage.name) {
                 shown.append(row)
-            } else if !stage.kinds.contains(item.kind) {
+            } else if !stage.kinds.contains(item.kind),
+                requirements(of: stage, for: item.kind).allSatisfy({ states[$0]?.satisfiesDependants ?? false })
+            {
                 shown.append(
                     IngestStatus.Stage(
                         name: stage.name, state: .skipped, version: stage.version, attempts: 0,

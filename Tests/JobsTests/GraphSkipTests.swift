@@ -46,6 +46,25 @@ import Testing
         #expect(names(afterPixels) == ["afterPixels"])
     }
 
+    /// A stage that cannot run now is a row, `skipped` with its reason, and its dependants go on;
+    /// one not for the kind is looked through. The two side by side, for an image and a document.
+    @Test func aStageSkippedForNowIsAFollowUpWhileOneNotForTheKindIsLookedThrough() {
+        let graph = Pipeline(stages: [
+            TestStage(name: "first", log: StageLog()),
+            TestStage(name: "pixels", requires: ["first"], skippedKinds: [.json], log: StageLog()),
+            TestStage(name: "model", requires: ["pixels"], unavailableKinds: [.image, .json], log: StageLog()),
+            TestStage(name: "last", requires: ["model"], log: StageLog()),
+        ])
+        let image = graph.followUps(
+            after: "pixels", kind: .image, states: ["first": .done, "pixels": .done])
+        #expect(image.map(\.stage) == ["model", "last"])
+        #expect(image[0].skipReason == "model cannot run for image assets now")
+        #expect(image[1].skipReason == nil)
+        let document = graph.followUps(after: "first", kind: .json, states: ["first": .done])
+        #expect(document.map(\.stage) == ["model", "last"])
+        #expect(document[0].skipReason == "model cannot run for json assets now")
+    }
+
     @Test func theStatusShowsTheStagesTheKindSkipsInGraphOrderWithTheirReason() {
         let row = { (name: String) in
             IngestStatus.Stage(name: name, state: .done, version: "1", attempts: 1, reason: nil)
@@ -66,5 +85,11 @@ import Testing
                 IngestStatus.Stage(name: "pixels", state: .skipped, version: "0", attempts: 0, reason: "old"),
             ])
         #expect(Self.graph.shownStages(of: recorded).filter { $0.name == "pixels" }.map(\.version) == ["0"])
+        // Until what it requires is done, a stage the kind skips is not shown, as its row would
+        // not have been written yet.
+        let waiting = IngestStatus.Item(
+            assetID: UUID(), kind: .json, copies: 1, assetStatus: .stored,
+            stages: [IngestStatus.Stage(name: "first", state: .queued, version: "1", attempts: 0, reason: nil)])
+        #expect(Self.graph.shownStages(of: waiting).map(\.name) == ["first"])
     }
 }

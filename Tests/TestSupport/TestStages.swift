@@ -63,7 +63,11 @@ struct TestStage: ProcessingStage {
     var version = "1"
     var requires: [String] = []
     var workClass = WorkClass.standard
+    /// Kinds it is not for: the graph skips it for them, with no row.
     var skippedKinds: Set<AssetKind> = []
+    /// Kinds it is for but cannot run for now (as a semantic stage without a model): recorded
+    /// `skipped` with a reason, on the asset's row.
+    var unavailableKinds: Set<AssetKind> = []
     /// Fails (as unprocessable content) assets whose comments contain this text.
     var failOnComment: String?
     var gate: Gate?
@@ -73,7 +77,8 @@ struct TestStage: ProcessingStage {
     var kinds: Set<AssetKind> { Set(AssetKind.allCases).subtracting(skippedKinds) }
 
     func skipReason(for kind: AssetKind) -> String? {
-        skippedKinds.contains(kind) ? "\(name) does not apply to \(kind.rawValue) assets" : nil
+        if skippedKinds.contains(kind) { return "\(name) does not apply to \(kind.rawValue) assets" }
+        return unavailableKinds.contains(kind) ? "\(name) cannot run for \(kind.rawValue) assets now" : nil
     }
 
     func process(_ asset: AssetRecord) async throws -> StageOutput {
