@@ -18,7 +18,7 @@ import Synchronization
 /// and planned: PostgreSQL spent 1.7 ms of CPU on it, and 32 clients got 548 documents/s. Shared,
 /// 1,300/s (bench/queue).
 ///
-/// Each record carries its request's fields, so requests of different owners share a statement.
+/// Each row carries its request's fields, so requests of different owners share a statement.
 /// Should the shared write fail, every request in it runs alone: one request's error stays its
 /// own. One write runs at a time per process (two at once made smaller groups and fewer
 /// documents/s), so one that waits (on a unique key another transaction holds) holds up the
@@ -30,7 +30,7 @@ final class GroupedIngests: Sendable {
     private struct Waiter {
         let request: UUID
         let owner: String
-        let record: NewAssetRow
+        let row: NewAssetRow
         let placement: DocumentPlacement?
         let continuation: CheckedContinuation<[String: UUID]?, Never>
     }
@@ -54,13 +54,13 @@ final class GroupedIngests: Sendable {
     /// which the caller records, placement included); nil when the shared write failed and the
     /// request is the caller's to record alone.
     func insert(
-        _ record: NewAssetRow, of request: UUID, owner: String, placement: DocumentPlacement?
+        _ row: NewAssetRow, of request: UUID, owner: String, placement: DocumentPlacement?
     ) async throws -> [String: UUID]? {
         let grouped = await withCheckedContinuation { continuation in
             let startRunner = state.withLock { state in
                 state.waiting.append(
                     Waiter(
-                        request: request, owner: owner, record: record, placement: placement,
+                        request: request, owner: owner, row: row, placement: placement,
                         continuation: continuation))
                 defer { state.running = true }
                 return !state.running
@@ -104,7 +104,7 @@ final class GroupedIngests: Sendable {
     /// The group's assets (one statement, committed by itself when no document is placed), and
     /// with them the placements of the requests whose asset is new.
     private func write(_ group: [Waiter]) async throws -> [UUID: [String: UUID]] {
-        let statement = InsertNewAssets(group.map(\.record))
+        let statement = InsertNewAssets(group.map(\.row))
         guard group.contains(where: { $0.placement != nil }) else {
             return try await InsertNewAssets.ids(from: try await client.execute(statement, logger: logger))
         }
