@@ -25,6 +25,16 @@ import Testing
         #expect(Self.graph.requirements(of: stage("both"), for: .json) == ["first", "shape"])
         #expect(Self.graph.requirements(of: stage("both"), for: .image) == ["pixels", "shape"])
         #expect(Self.graph.requirements(of: stage("afterPixels"), for: .json) == ["first"])
+        // Two in a row not for documents: looked through both.
+        let chain = Pipeline(stages: [
+            TestStage(name: "first", log: StageLog()),
+            TestStage(name: "pixels", requires: ["first"], skippedKinds: [.json], log: StageLog()),
+            TestStage(name: "thumbs", requires: ["pixels"], skippedKinds: [.json], log: StageLog()),
+            TestStage(name: "after", requires: ["thumbs"], log: StageLog()),
+        ])
+        #expect(chain.requirements(of: chain.stage(named: "after")!, for: .json) == ["first"])
+        #expect(chain.followUps(after: "first", kind: .json, states: ["first": .done]).map(\.stage) == ["after"])
+        #expect(chain.followUps(after: "first", kind: .image, states: ["first": .done]).map(\.stage) == ["pixels"])
     }
 
     @Test func aDocumentGetsNoFollowUpForAStageNotForItsKindAndItsDependantsWaitForTheRest() {
